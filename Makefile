@@ -1,0 +1,46 @@
+# cpps — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_COMPLAINTS ?= 20000
+HOST ?= 127.0.0.1:8000
+# PostgreSQL run of the test suite (the database is created and dropped by the tests).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/cpps
+
+.PHONY: install run test test-sqlite test-postgres lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	$(BIN)/cpps setup --demo-accounts
+	$(BIN)/cpps demo --complaints $(DEMO_COMPLAINTS) --if-empty
+	@echo "cpps : ouvrez http://$(HOST)/"
+	$(BIN)/cpps runserver $(HOST)
+
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,22 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASE_AGENT = "case_agent", _("Agent de traitement")
+    DESK_SUPERVISOR = "desk_supervisor", _("Responsable de guichet")
+    ANALYST = "analyst", _("Analyste de l'observatoire")
+    CSPA_COORDINATOR = "cspa_coordinator", _("Coordinateur·rice CSPA")
+    CONTRACT_PILOT = "contract_pilot", _("Pilote du contrat")
+    VICTIM_SUPPORT = "victim_support", _("Intervenant·e d'aide aux victimes")
+    ADMINISTRATOR = "administrator", _("Administrateur·rice")
+
+
+class PartnerKind(models.TextChoices):
+    PREFECTURE_POLICE = "prefecture_police", _("Préfecture de Police")
+    POLICE_MUNICIPALE = "police_municipale", _("Police municipale parisienne")
+    GPIS = "gpis", _("GPIS")
+    VILLE = "ville", _("Services de la Ville de Paris")
+    PARQUET = "parquet", _("Parquet")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Autre")

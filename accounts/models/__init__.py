@@ -1,0 +1,4 @@
+from .partners import Desk, Partner
+from .profile import Profile
+
+__all__ = ["Desk", "Partner", "Profile"]

@@ -1,0 +1,45 @@
+"""Partners of the contract and their desks (the units that receive and work cases)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import PartnerKind
+from territory.models import Arrondissement
+
+
+class Partner(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("nom"), max_length=160)
+    kind = models.CharField(_("type"), max_length=30, choices=PartnerKind.choices)
+    is_signatory = models.BooleanField(_("signataire du contrat"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+
+    def __str__(self):
+        return self.name
+
+
+class Desk(models.Model):
+    """A unit of a partner that works cases, competent on some arrondissements (all if none)."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="desks", verbose_name=_("partenaire")
+    )
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    email = models.EmailField(_("courriel du guichet"), blank=True)
+    arrondissements = models.ManyToManyField(
+        Arrondissement, blank=True, related_name="desks", verbose_name=_("arrondissements")
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        ordering = ["partner__name", "name"]
+        verbose_name = _("guichet")
+        verbose_name_plural = _("guichets")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,1 @@
+"""cpps — the information system of the Paris prevention and security contract."""

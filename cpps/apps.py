@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CppsConfig(AppConfig):
+    name = "cpps"
+    verbose_name = "cpps"

@@ -1,0 +1,205 @@
+"""Django settings for cpps.
+
+Every deployment knob is an environment variable, so the same code runs the embedded
+SQLite demo and a PostgreSQL production without editing files.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# Every runtime file (database, analytical store, uploads, reports, caches) lives here.
+CPPS_VAR_DIR = Path(os.environ.get("CPPS_VAR_DIR", BASE_DIR / "var")).resolve()
+CPPS_VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Official boundary files; when unset, `cpps territory load` downloads them into the var dir.
+CPPS_GEO_DIR = os.environ.get("CPPS_GEO_DIR") or None
+CPPS_GEO_SOURCES = {
+    "arrondissements.geojson": os.environ.get(
+        "CPPS_GEO_URL_ARRONDISSEMENTS",
+        "https://opendata.paris.fr/api/explore/v2.1/catalog/datasets/arrondissements/exports/geojson",
+    ),
+    "quartier_paris.geojson": os.environ.get(
+        "CPPS_GEO_URL_QUARTIERS",
+        "https://opendata.paris.fr/api/explore/v2.1/catalog/datasets/quartier_paris/exports/geojson",
+    ),
+}
+# Shared open data (DansMaRue taxonomy, populations...) for imports and the demo.
+CPPS_DATA_DIR = os.environ.get("CPPS_DATA_DIR") or str(BASE_DIR.parent / "shared" / "data")
+
+SECRET_KEY = os.environ.get("CPPS_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+DEBUG = _env_bool("CPPS_DEBUG", True)
+ALLOWED_HOSTS = [h for h in os.environ.get("CPPS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("CPPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "cpps",
+    "territory",
+    "accounts",
+    "doleances",
+    "traitement",
+    "guichet",
+    "open311",
+    "observatoire",
+    "contrat",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "cpps.urls"
+WSGI_APPLICATION = "cpps.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "cpps" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cpps.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{CPPS_VAR_DIR / 'cpps.sqlite3'}",
+        conn_max_age=int(os.environ.get("CPPS_DB_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while a writer commits; IMMEDIATE transactions take the write
+    # lock up front so concurrent intake waits (busy_timeout) instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": str(CPPS_VAR_DIR / "test-cpps.sqlite3")}
+elif os.environ.get("CPPS_TEST_DB_NAME"):
+    # Lets concurrent test runs on one PostgreSQL server each use their own database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["CPPS_TEST_DB_NAME"]}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = CPPS_VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = CPPS_VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Outside services, each behind one interface with a console/null backend (geocoder: territory/geocoding.py).
+EMAIL_BACKEND = os.environ.get(
+    "CPPS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("CPPS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CPPS_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("CPPS_FROM_EMAIL", "doleances@cpps.paris.invalid")
+CPPS_GEOCODER = os.environ.get("CPPS_GEOCODER", "territory.geocoding.PostalCodeGeocoder")
+
+# Map: our own vector outlines always; a raster tile layer only when configured.
+CPPS_MAP_TILE_URL = os.environ.get("CPPS_MAP_TILE_URL", "")
+CPPS_MAP_TILE_ATTRIBUTION = os.environ.get("CPPS_MAP_TILE_ATTRIBUTION", "")
+
+# The home page lists the demo accounts (demo instances only).
+CPPS_SHOW_DEMO_ACCOUNTS = _env_bool("CPPS_SHOW_DEMO_ACCOUNTS", DEBUG)
+
+# Intake limits.
+CPPS_DESCRIPTION_MAX_LENGTH = 4000
+CPPS_PHOTO_MAX_BYTES = int(os.environ.get("CPPS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+CPPS_H3_RESOLUTIONS = (8, 9, 10, 11)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cpps.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API cpps",
+    "DESCRIPTION": "API des doléances du Contrat parisien de prévention et de sécurité.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CPPS_LOG_LEVEL", "WARNING")},
+}
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,291 @@
+"""Filing a complaint: the one rule every intake channel goes through.
+
+Web form, REST API, Open311 and imports all build a `ComplaintInput` and call
+`file_complaint` (or `doleances.bulk.file_complaints` for batches). Validation, location,
+reference numbering, storage of personal data apart, photos and the `complaint_filed` signal
+(routing, notifications) all happen here, in one transaction: either everything is stored or
+nothing is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doleances.choices import Precision, Status
+from doleances.models import (
+    Category,
+    Complainant,
+    Complaint,
+    Photo,
+    ReferenceCounter,
+)
+from doleances.models.complaint import format_reference
+from doleances.photos import PhotoError, clean_photo
+from doleances.signals import complaint_filed
+from territory.geocoding import get_geocoder
+from territory.services import arrondissement_for_postal_code, locate_many
+
+
+class IntakeError(Exception):
+    """A complaint that cannot be accepted; `errors` maps a field name to French messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass
+class ContactInput:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    consent_contact: bool = False
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.email or self.phone)
+
+
+@dataclass
+class ComplaintInput:
+    category: Category | None
+    channel: str
+    description: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    postal_code: str = ""
+    occurred_at: datetime | None = None
+    received_at: datetime | None = None
+    contact: ContactInput | None = None
+    photos: list = field(default_factory=list)
+    source: str = ""
+    external_id: str = ""
+    media_url: str = ""
+    status: str = Status.NEW
+
+
+@dataclass(frozen=True)
+class ResolvedLocation:
+    latitude: float | None
+    longitude: float | None
+    postal_code: str
+    precision: str
+    quartier_id: int | None
+    arrondissement_id: int | None
+    sector_id: int | None
+    h3: dict[int, int | None]
+
+
+def outside_paris_message() -> str:
+    return _(
+        "Ce lieu est en dehors de Paris : cpps ne reçoit que les signalements situés à Paris. "
+        "Adressez-vous à la mairie de la commune concernée."
+    )
+
+
+def _valid_coordinates(lat, lon) -> bool:
+    return (
+        lat is not None
+        and lon is not None
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and -90 <= lat <= 90
+        and -180 <= lon <= 180
+    )
+
+
+def validate_input(data: ComplaintInput) -> dict[str, list[str]]:
+    """Field errors that do not need the territory (category, text, dates)."""
+    errors: dict[str, list[str]] = {}
+    if data.category is None:
+        errors["category"] = [_("Choisissez une catégorie.")]
+    elif not data.category.is_active:
+        errors["category"] = [_("Cette catégorie n'est plus proposée.")]
+    limit = settings.CPPS_DESCRIPTION_MAX_LENGTH
+    if len(data.description or "") > limit:
+        errors["description"] = [
+            _("La description ne doit pas dépasser %(limit)d caractères (elle en compte %(n)d).")
+            % {"limit": limit, "n": len(data.description)}
+        ]
+    if "\x00" in (data.description or ""):
+        errors["description"] = [_("La description contient des caractères invalides.")]
+    now = timezone.now()
+    if data.occurred_at and data.occurred_at > now + timedelta(minutes=5):
+        errors["occurred_at"] = [_("La date des faits ne peut pas être dans le futur.")]
+    if (data.latitude is None) != (data.longitude is None) or (
+        data.latitude is not None and not _valid_coordinates(data.latitude, data.longitude)
+    ):
+        errors["location"] = [_("Coordonnées invalides.")]
+    return errors
+
+
+def resolve_locations(items: list[ComplaintInput]) -> list[ResolvedLocation | str]:
+    """Locate many inputs at once; an entry is a French error message when it cannot be placed.
+
+    Points are located on the quartier polygons; an address without coordinates goes through
+    the geocoder, and at worst its postal code gives the arrondissement (approximate).
+    """
+    geocoder = get_geocoder()
+    lats, lons, precisions, postal_codes = [], [], [], []
+    for item in items:
+        lat, lon, postal_code = item.latitude, item.longitude, (item.postal_code or "").strip()
+        precision = Precision.POINT
+        if lat is None and (item.address or postal_code):
+            found = geocoder.geocode(item.address, postal_code)
+            if found:
+                postal_code = postal_code or found.postal_code
+                lat, lon = found.latitude, found.longitude
+                precision = Precision.ADDRESS if lat is not None else Precision.POSTAL_CODE
+        lats.append(math.nan if lat is None else lat)
+        lons.append(math.nan if lon is None else lon)
+        precisions.append(precision if lat is not None else Precision.POSTAL_CODE)
+        postal_codes.append(postal_code)
+    located = locate_many(lats, lons)
+    results: list[ResolvedLocation | str] = []
+    for i, item in enumerate(items):
+        lat, lon = lats[i], lons[i]
+        if math.isfinite(lat):
+            if not located.quartier_id[i]:
+                results.append(outside_paris_message())
+                continue
+            results.append(
+                ResolvedLocation(
+                    latitude=lat,
+                    longitude=lon,
+                    postal_code=postal_codes[i],
+                    precision=precisions[i],
+                    quartier_id=int(located.quartier_id[i]),
+                    arrondissement_id=int(located.arrondissement_id[i]),
+                    sector_id=int(located.sector_id[i]),
+                    h3={res: int(cells[i]) for res, cells in located.h3.items()},
+                )
+            )
+            continue
+        if postal_codes[i]:
+            arrondissement = arrondissement_for_postal_code(postal_codes[i])
+            if arrondissement is None:
+                results.append(
+                    outside_paris_message()
+                    if not postal_codes[i].startswith("75")
+                    else _("Code postal parisien inconnu : %(code)s.") % {"code": postal_codes[i]}
+                )
+                continue
+            results.append(
+                ResolvedLocation(
+                    latitude=None,
+                    longitude=None,
+                    postal_code=postal_codes[i],
+                    precision=Precision.POSTAL_CODE,
+                    quartier_id=None,
+                    arrondissement_id=arrondissement.pk,
+                    sector_id=arrondissement.sector_id,
+                    h3={res: None for res in settings.CPPS_H3_RESOLUTIONS},
+                )
+            )
+            continue
+        results.append(
+            _("Indiquez le lieu : placez un point sur la carte ou saisissez une adresse à Paris.")
+        )
+    return results
+
+
+def build_complaint(data: ComplaintInput, where: ResolvedLocation, reference: str) -> Complaint:
+    """An unsaved Complaint from a validated input and its resolved location."""
+    return Complaint(
+        reference=reference,
+        received_at=data.received_at or timezone.now(),
+        occurred_at=data.occurred_at,
+        category=data.category,
+        description=(data.description or "").strip(),
+        channel=data.channel,
+        status=data.status,
+        priority=data.category.default_priority,
+        latitude=where.latitude,
+        longitude=where.longitude,
+        address=(data.address or "").strip()[:300],
+        postal_code=where.postal_code[:5],
+        precision=where.precision,
+        quartier_id=where.quartier_id,
+        arrondissement_id=where.arrondissement_id,
+        sector_id=where.sector_id,
+        h3_r8=where.h3.get(8),
+        h3_r9=where.h3.get(9),
+        h3_r10=where.h3.get(10),
+        h3_r11=where.h3.get(11),
+        source=data.source,
+        external_id=data.external_id,
+        media_url=data.media_url,
+    )
+
+
+def find_existing(source: str, external_id: str) -> Complaint | None:
+    if not external_id:
+        return None
+    return Complaint.objects.filter(source=source, external_id=external_id).first()
+
+
+def file_complaint(data: ComplaintInput) -> Complaint:
+    """Validate, locate and store one complaint with its contact and photos; then signal it.
+
+    Raises IntakeError with French messages; stores nothing in that case. A repeated
+    (source, external_id) returns the complaint already stored instead of a second copy.
+    """
+    errors = validate_input(data)
+    cleaned_photos = []
+    for upload in data.photos:
+        try:
+            cleaned_photos.append(clean_photo(upload))
+        except PhotoError as exc:
+            errors.setdefault("photo", []).append(str(exc))
+    if not errors:
+        where = resolve_locations([data])[0]
+        if isinstance(where, str):
+            errors["location"] = [where]
+    if errors:
+        raise IntakeError(errors)
+    existing = find_existing(data.source, data.external_id)
+    if existing:
+        return existing
+    received = data.received_at or timezone.now()
+    try:
+        with transaction.atomic():
+            number = ReferenceCounter.reserve(timezone.localtime(received).year)
+            complaint = build_complaint(
+                data, where, format_reference(timezone.localtime(received).year, number)
+            )
+            complaint.received_at = received
+            complaint.save()
+            if data.contact and not data.contact.is_empty():
+                Complainant.objects.create(
+                    complaint=complaint,
+                    name=data.contact.name.strip()[:150],
+                    email=data.contact.email.strip(),
+                    phone=data.contact.phone.strip()[:30],
+                    consent_contact=data.contact.consent_contact,
+                )
+            for photo in cleaned_photos:
+                stored = Photo(
+                    complaint=complaint,
+                    sha256=photo.sha256,
+                    width=photo.width,
+                    height=photo.height,
+                    size=len(photo.content),
+                )
+                stored.image.save(f"{photo.sha256}.jpg", ContentFile(photo.content), save=False)
+                stored.save()
+            complaint_filed.send(sender=Complaint, complaint=complaint)
+    except IntegrityError:
+        # A concurrent retry with the same external id won the race: answer with its result.
+        existing = find_existing(data.source, data.external_id)
+        if existing:
+            return existing
+        raise
+    return complaint

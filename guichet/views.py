@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def report(request):
+    return HttpResponse("À venir")

@@ -1,0 +1,3 @@
+from .territory import Arrondissement, Quartier, Sector
+
+__all__ = ["Arrondissement", "Quartier", "Sector"]
