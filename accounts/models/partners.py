@@ -7,11 +7,20 @@ from accounts.choices import PartnerKind
 from territory.models import Arrondissement
 
 
+class CodeManager(models.Manager):
+    """Fixtures refer to partners and desks by their stable code (natural key)."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class Partner(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=160)
     kind = models.CharField(_("type"), max_length=30, choices=PartnerKind.choices)
     is_signatory = models.BooleanField(_("signataire du contrat"), default=False)
+
+    objects = CodeManager()
 
     class Meta:
         ordering = ["name"]
@@ -20,6 +29,9 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class Desk(models.Model):
@@ -36,6 +48,8 @@ class Desk(models.Model):
     )
     is_active = models.BooleanField(_("actif"), default=True)
 
+    objects = CodeManager()
+
     class Meta:
         ordering = ["partner__name", "name"]
         verbose_name = _("guichet")
@@ -43,3 +57,6 @@ class Desk(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.code,)
