@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -139,6 +140,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = CPPS_VAR_DIR / "static"
+# Leaflet is served from its pip package (xstatic-leaflet), never from a CDN or a copy.
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = "media/"
 MEDIA_ROOT = CPPS_VAR_DIR / "media"
 STORAGES = {
