@@ -1,0 +1,113 @@
+"""Indicators of the contract: baseline, yearly targets and values over time.
+
+A value is either entered by the responsible partner (manual source, with who and when) or
+computed from the observatory's measures (computed source), refreshed by
+`contrat.services.refresh_computed_values`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Partner
+from contrat.choices import Direction, Frequency, IndicatorSource
+from contrat.models.contract import CodeManager, Priority
+from territory.models import Sector
+
+
+class Indicator(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="indicators")
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("intitulé"), max_length=300)
+    unit = models.CharField(_("unité"), max_length=60)
+    direction = models.CharField(_("sens"), max_length=4, choices=Direction.choices)
+    frequency = models.CharField(
+        _("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.YEARLY
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=IndicatorSource.choices, default=IndicatorSource.MANUAL
+    )
+    responsible_partner = models.ForeignKey(
+        Partner,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        verbose_name=_("partenaire responsable"),
+    )
+    measure = models.CharField(
+        _("mesure de l'observatoire"),
+        max_length=60,
+        blank=True,
+        help_text=_("Pour un indicateur calculé : code de la mesure (voir la documentation)."),
+    )
+    measure_params = models.JSONField(_("paramètres de la mesure"), default=dict, blank=True)
+    baseline_value = models.FloatField(_("valeur de référence"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("année de référence"), null=True, blank=True)
+    by_sector = models.BooleanField(
+        _("décliné par secteur"), default=False, help_text=_("Valeurs suivies pour chaque CSPA.")
+    )
+    description = models.TextField(_("définition"), blank=True)
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["priority", "code"]
+        verbose_name = _("indicateur")
+        verbose_name_plural = _("indicateurs")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(_("année"))
+    value = models.FloatField(_("cible"))
+
+    class Meta:
+        ordering = ["indicator", "sector", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "sector", "year"], name="indicator_target_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(sector__isnull=True),
+                name="indicator_target_unique_paris",
+            ),
+        ]
+        verbose_name = _("cible")
+        verbose_name_plural = _("cibles")
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.CASCADE)
+    period_start = models.DateField(_("début de période"))
+    value = models.FloatField(_("valeur"))
+    source_note = models.CharField(_("source de la valeur"), max_length=300, blank=True)
+    is_computed = models.BooleanField(_("calculée"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    entered_at = models.DateTimeField(_("saisie le"), auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "sector", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "sector", "period_start"], name="indicator_value_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"],
+                condition=models.Q(sector__isnull=True),
+                name="indicator_value_unique_paris",
+            ),
+        ]
+        verbose_name = _("valeur d'indicateur")
+        verbose_name_plural = _("valeurs d'indicateurs")
