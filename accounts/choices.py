@@ -20,3 +20,16 @@ class PartnerKind(models.TextChoices):
     PARQUET = "parquet", _("Parquet")
     ASSOCIATION = "association", _("Association")
     OTHER = "other", _("Autre")
+
+
+class AuditAction(models.TextChoices):
+    PERSONAL_DATA_READ = "personal_data_read", _("Lecture de données personnelles")
+    CASE_CHANGE = "case_change", _("Modification d'un dossier")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Connexion")
+    LOGOUT = "logout", _("Déconnexion")
+    LOGIN_FAILED = "login_failed", _("Échec de connexion")
+    PERMISSION_DENIED = "permission_denied", _("Accès refusé")
+    ADMIN_CHANGE = "admin_change", _("Modification dans l'administration")
+    PURGE = "purge", _("Effacement des données personnelles")
+    OTHER = "other", _("Autre")

@@ -6,61 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territory', '0001_initial'),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=160, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('prefecture_police', 'Préfecture de Police'), ('police_municipale', 'Police municipale parisienne'), ('gpis', 'GPIS'), ('ville', 'Services de la Ville de Paris'), ('parquet', 'Parquet'), ('association', 'Association'), ('other', 'Autre')], max_length=30, verbose_name='type')),
-                ('is_signatory', models.BooleanField(default=False, verbose_name='signataire du contrat')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=160, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("prefecture_police", "Préfecture de Police"),
+                            ("police_municipale", "Police municipale parisienne"),
+                            ("gpis", "GPIS"),
+                            ("ville", "Services de la Ville de Paris"),
+                            ("parquet", "Parquet"),
+                            ("association", "Association"),
+                            ("other", "Autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "is_signatory",
+                    models.BooleanField(default=False, verbose_name="signataire du contrat"),
+                ),
             ],
             options={
-                'verbose_name': 'partenaire',
-                'verbose_name_plural': 'partenaires',
-                'ordering': ['name'],
+                "verbose_name": "partenaire",
+                "verbose_name_plural": "partenaires",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Desk',
+            name="Desk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel du guichet')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('arrondissements', models.ManyToManyField(blank=True, related_name='desks', to='territory.arrondissement', verbose_name='arrondissements')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='desks', to='accounts.partner', verbose_name='partenaire')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="courriel du guichet"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "arrondissements",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="desks",
+                        to="territory.arrondissement",
+                        verbose_name="arrondissements",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="desks",
+                        to="accounts.partner",
+                        verbose_name="partenaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guichet',
-                'verbose_name_plural': 'guichets',
-                'ordering': ['partner__name', 'name'],
+                "verbose_name": "guichet",
+                "verbose_name_plural": "guichets",
+                "ordering": ["partner__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('case_agent', 'Agent de traitement'), ('desk_supervisor', 'Responsable de guichet'), ('analyst', "Analyste de l'observatoire"), ('cspa_coordinator', 'Coordinateur·rice CSPA'), ('contract_pilot', 'Pilote du contrat'), ('victim_support', "Intervenant·e d'aide aux victimes"), ('administrator', 'Administrateur·rice')], max_length=30, verbose_name='rôle')),
-                ('arrondissements', models.ManyToManyField(blank=True, help_text="Territoire de l'agent ; vide = tout le territoire du guichet.", to='territory.arrondissement', verbose_name='arrondissements')),
-                ('desk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='profiles', to='accounts.desk', verbose_name='guichet')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='profiles', to='accounts.partner', verbose_name='partenaire')),
-                ('sector', models.ForeignKey(blank=True, help_text='Pour un·e coordinateur·rice CSPA : son secteur.', null=True, on_delete=django.db.models.deletion.PROTECT, to='territory.sector', verbose_name='secteur')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_agent", "Agent de traitement"),
+                            ("desk_supervisor", "Responsable de guichet"),
+                            ("analyst", "Analyste de l'observatoire"),
+                            ("cspa_coordinator", "Coordinateur·rice CSPA"),
+                            ("contract_pilot", "Pilote du contrat"),
+                            ("victim_support", "Intervenant·e d'aide aux victimes"),
+                            ("administrator", "Administrateur·rice"),
+                        ],
+                        max_length=30,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "arrondissements",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Territoire de l'agent ; vide = tout le territoire du guichet.",
+                        to="territory.arrondissement",
+                        verbose_name="arrondissements",
+                    ),
+                ),
+                (
+                    "desk",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="profiles",
+                        to="accounts.desk",
+                        verbose_name="guichet",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="profiles",
+                        to="accounts.partner",
+                        verbose_name="partenaire",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Pour un·e coordinateur·rice CSPA : son secteur.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="territory.sector",
+                        verbose_name="secteur",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'profil',
-                'verbose_name_plural': 'profils',
+                "verbose_name": "profil",
+                "verbose_name_plural": "profils",
             },
         ),
     ]

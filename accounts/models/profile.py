@@ -50,3 +50,11 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The Django admin is for administrators only: staff status follows the role.
+        is_staff = self.role == Role.ADMINISTRATOR or self.user.is_superuser
+        if self.user.is_staff != is_staff:
+            self.user.is_staff = is_staff
+            self.user.save(update_fields=["is_staff"])
