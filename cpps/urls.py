@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/connexion/", auth_views.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("comptes/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -20,3 +21,6 @@ urlpatterns = [
     path("observatoire/", include("observatoire.urls")),
     path("contrat/", include("contrat.urls")),
 ]
+
+# Refusals get a French page and an audit event.
+handler403 = "accounts.views.permission_denied"
