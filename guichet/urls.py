@@ -1,8 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from guichet import views
+
+
+class ReferenceConverter:
+    """DOL-YYYY-NNNNNN: anything else never reaches the database."""
+
+    regex = r"DOL-\d{4}-\d{6}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
 
 app_name = "guichet"
 urlpatterns = [
     path("signaler/", views.report, name="report"),
+    path("signaler/confirmation/", views.confirmation, name="confirmation"),
+    path("suivi/<reference:reference>/<slug:token>/", views.track, name="track"),
 ]

@@ -1,5 +1,96 @@
-from django.http import HttpResponse
+"""The resident's counter: the report form, its confirmation and the private tracking page."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from doleances.models import Complaint
+from doleances.services import IntakeError, file_complaint, outside_paris_message
+from guichet.forms import ReportForm, category_hints
+from guichet.services import intake_errors, send_confirmation_email, tracking_path
+
+SESSION_KEY = "guichet_last_report"
 
 
+def _private(response):
+    """Pages holding a tracking link: never cached, never sent as referrer to other sites."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 def report(request):
-    return HttpResponse("À venir")
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                complaint = file_complaint(form.to_input())
+            except IntakeError as exc:
+                form.add_intake_errors(exc.errors)
+            else:
+                email = form.cleaned_data.get("contact_email")
+                mailed = bool(email) and send_confirmation_email(
+                    complaint, email, request.build_absolute_uri(tracking_path(complaint))
+                )
+                request.session[SESSION_KEY] = {
+                    "reference": complaint.reference,
+                    "email": email if mailed else "",
+                    "mail_failed": bool(email) and not mailed,
+                }
+                return redirect("guichet:confirmation")
+        else:
+            form.add_intake_errors(intake_errors(form.to_input()))
+    else:
+        form = ReportForm()
+    hints = category_hints()
+    return render(
+        request,
+        "guichet/report.html",
+        {
+            "form": form,
+            "category_hints": hints,
+            "outside_paris_message": outside_paris_message(),
+            "description_limit": settings.CPPS_DESCRIPTION_MAX_LENGTH,
+            "selected_hint": hints.get(str(form["category"].value() or "")),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@never_cache
+def confirmation(request):
+    """After POST/redirect/GET: the reference and tracking link of this browser's last report."""
+    filed = request.session.get(SESSION_KEY)
+    complaint = filed and Complaint.objects.filter(reference=filed["reference"]).first()
+    if not complaint:
+        return redirect("guichet:report")
+    return _private(
+        render(
+            request,
+            "guichet/confirmation.html",
+            {
+                "complaint": complaint,
+                "tracking_url": request.build_absolute_uri(tracking_path(complaint)),
+                "email": filed["email"],
+                "mail_failed": filed["mail_failed"],
+            },
+        )
+    )
+
+
+@never_cache
+def track(request, reference, token):
+    complaint = (
+        Complaint.objects.select_related("category", "quartier", "arrondissement")
+        .filter(reference=reference)
+        .first()
+    )
+    # One answer for an unknown reference and a wrong token: nothing to learn by probing.
+    if complaint is None or not complaint.check_tracking_token(token):
+        raise Http404
+    return _private(
+        render(request, "guichet/track.html", {"complaint": complaint, "show_description": True})
+    )

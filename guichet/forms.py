@@ -1,0 +1,191 @@
+"""The resident's report form: field-level checks only; the intake rules live in doleances."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from doleances.choices import Channel
+from doleances.models import Category, Family
+from doleances.services import ComplaintInput, ContactInput
+
+PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
+
+
+def grouped_category_choices() -> list:
+    """Active categories grouped by family, for a <select> with one <optgroup> per family."""
+    families = Family.objects.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.filter(is_active=True))
+    )
+    groups = [
+        (family.label, [(str(c.pk), c.label) for c in family.categories.all()])
+        for family in families
+    ]
+    return [("", _("— Choisissez une catégorie —"))] + [g for g in groups if g[1]]
+
+
+def category_hints() -> dict[str, dict]:
+    """What the page shows when a category is chosen (help text, emergency, complaint)."""
+    return {
+        str(c.pk): {
+            "help": c.help_text,
+            "emergency": c.is_emergency,
+            "police": c.requires_police_complaint,
+        }
+        for c in Category.objects.filter(is_active=True)
+    }
+
+
+class ReportForm(forms.Form):
+    """Every field a resident may fill; the service then says whether the complaint is acceptable.
+
+    Text limits, the category's state and the location are checked by `file_complaint` (and
+    `guichet.services.intake_errors` when this form already has errors) so that the web form,
+    the API and the imports give the same French messages.
+    """
+
+    category = forms.ChoiceField(
+        label=_("Catégorie"),
+        help_text=_("Choisissez la catégorie la plus proche ; une aide s'affiche ensuite."),
+        error_messages={
+            "required": _("Choisissez une catégorie."),
+            "invalid_choice": _("Choisissez une catégorie dans la liste."),
+        },
+    )
+    latitude = forms.FloatField(label=_("Lieu"), required=False, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(
+        label=_("Adresse"),
+        required=False,
+        max_length=300,
+        help_text=_("Numéro et rue, ou un repère (ex. : 12 rue Oberkampf, sortie du métro)."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Code postal"),
+        required=False,
+        max_length=5,
+        validators=[
+            RegexValidator(r"^\d{5}$", _("Le code postal compte 5 chiffres (ex. : 75011)."))
+        ],
+        help_text=_("75001 à 75020, 75116."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 6}
+        ),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Décrivez ce qui se passe, où exactement et à quels moments. "
+            "Ne nommez pas de personnes."
+        ),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("Date et heure des faits (facultatif)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("Saisissez une date et une heure valides.")},
+        help_text=_(
+            "Précisez l'heure si vous la connaissez : les nuisances de nuit "
+            "sont suivies par des équipes de nuit."
+        ),
+    )
+    contact_name = forms.CharField(
+        label=_("Nom ou prénom"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Courriel"),
+        required=False,
+        error_messages={"invalid": _("Saisissez une adresse électronique valide.")},
+        help_text=_("Pour recevoir la référence, le lien de suivi et la réponse."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Téléphone"),
+        required=False,
+        max_length=30,
+        validators=[RegexValidator(PHONE_RE, _("Saisissez un numéro de téléphone valide."))],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    consent_contact = forms.BooleanField(
+        label=_("J'accepte d'être recontacté·e au sujet de ce signalement"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-aide"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo (facultatif)"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG ou WebP. Ne photographiez pas de visages ni de plaques. "
+            "La localisation et les autres métadonnées du fichier sont supprimées."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = grouped_category_choices()
+
+    def clean_category(self):
+        value = self.cleaned_data["category"]
+        return Category.objects.filter(pk=int(value)).select_related("family").first()
+
+    def clean(self):
+        cleaned = super().clean()
+        if "latitude" in self.errors or "longitude" in self.errors:
+            # Hidden inputs: one message where the resident sees the map, not two cryptic ones.
+            self.errors.pop("longitude", None)
+            self.errors["latitude"] = self.error_class([_("Coordonnées invalides.")])
+            cleaned.pop("latitude", None)
+            cleaned.pop("longitude", None)
+        return cleaned
+
+    def to_input(self) -> ComplaintInput:
+        """The intake input built from the fields that passed their own checks."""
+        data = self.cleaned_data
+        photo = data.get("photo")
+        return ComplaintInput(
+            category=data.get("category"),
+            channel=Channel.WEB,
+            description=data.get("description") or "",
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            address=data.get("address") or "",
+            postal_code=data.get("postal_code") or "",
+            occurred_at=data.get("occurred_at"),
+            contact=ContactInput(
+                name=data.get("contact_name") or "",
+                email=data.get("contact_email") or "",
+                phone=data.get("contact_phone") or "",
+                consent_contact=bool(data.get("consent_contact")),
+            ),
+            photos=[photo] if photo else [],
+        )
+
+    def location_field(self) -> str:
+        """Which field shows a location error: the map, the postal code or the address."""
+        if self.data.get("latitude") or self.data.get("longitude"):
+            return "latitude"
+        if self.data.get("postal_code") and not self.data.get("address"):
+            return "postal_code"
+        return "address"
+
+    def add_intake_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show the service's French messages next to the matching fields (once each)."""
+        for key, messages in errors.items():
+            name = self.location_field() if key == "location" else key
+            if name not in self.fields:
+                name = None
+            if name and name in self.errors:
+                continue
+            for message in messages:
+                self.add_error(name, message)
