@@ -25,7 +25,8 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class CppsUserAdmin(UserAdmin):
-    """Accounts with their role and scope; staff status follows the role (Profile.save)."""
+    """Accounts with their role and scope; staff and superuser status follow the role
+    (Profile.save), so they are shown but not edited here."""
 
     inlines = [ProfileInline]
     list_display = ("username", "email", "first_name", "last_name", "profile_role", "is_active")
@@ -37,7 +38,7 @@ class CppsUserAdmin(UserAdmin):
         return user.profile.get_role_display() if hasattr(user, "profile") else ""
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "is_staff")
+        return (*super().get_readonly_fields(request, obj), "is_staff", "is_superuser")
 
 
 class DeskInline(admin.TabularInline):

@@ -44,7 +44,7 @@ def audit_admin_change(sender, instance, created, **kwargs):
             "model": instance.content_type.model_class()._meta.label_lower
             if instance.content_type and instance.content_type.model_class()
             else "",
-            "object_id": instance.object_id or "",
+            "object_id": str(instance.object_id or ""),
             "change": instance.get_change_message(),
         },
     )

@@ -53,8 +53,9 @@ class Profile(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The Django admin is for administrators only: staff status follows the role.
-        is_staff = self.role == Role.ADMINISTRATOR or self.user.is_superuser
-        if self.user.is_staff != is_staff:
-            self.user.is_staff = is_staff
-            self.user.save(update_fields=["is_staff"])
+        # The Django admin is for administrators only, and they manage every referential
+        # there: staff and superuser status follow the role, whatever was ticked.
+        is_administrator = self.role == Role.ADMINISTRATOR
+        if (self.user.is_staff, self.user.is_superuser) != (is_administrator, is_administrator):
+            self.user.is_staff = self.user.is_superuser = is_administrator
+            self.user.save(update_fields=["is_staff", "is_superuser"])

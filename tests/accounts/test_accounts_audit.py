@@ -1,0 +1,333 @@
+"""The audit trail: append-only, fed by logins, refusals, personal-data reads, admin changes
+and exports; searchable and exportable by administrators only."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import log_event, log_personal_data_read
+from accounts.choices import AuditAction, Role
+from accounts.demo import create_demo_accounts
+from accounts.models import AuditEvent, AuditTrailIsAppendOnly, Desk
+
+pytestmark = pytest.mark.django_db
+
+
+def events(action):
+    return AuditEvent.objects.filter(action=action)
+
+
+# --- append-only -------------------------------------------------------------------------
+
+
+def test_events_cannot_be_changed_or_removed_through_the_orm(users):
+    event = log_event(users["analyst"], AuditAction.EXPORT, details={"export": "x"})
+    event.action = AuditAction.OTHER
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        event.delete()
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.filter(pk=event.pk).update(action=AuditAction.OTHER)
+    with pytest.raises(AuditTrailIsAppendOnly):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == AuditAction.EXPORT
+
+
+def test_the_database_refuses_updates_even_in_raw_sql(users):
+    event = log_event(users["analyst"], AuditAction.EXPORT)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_auditevent SET actor_username = %s WHERE id = %s",
+            ["quelqu-un-d-autre", event.pk],
+        )
+    assert AuditEvent.objects.get(pk=event.pk).actor_username == users["analyst"].username
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite: no DELETE trigger, Django's flush empties tables with DELETE (migration 0003)",
+)
+def test_postgresql_refuses_deletes_in_raw_sql(users):
+    event = log_event(users["analyst"], AuditAction.EXPORT)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM accounts_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_deleting_a_user_keeps_their_events(make_user):
+    user = make_user(Role.ANALYST, username="partie.en.retraite")
+    log_event(user, AuditAction.EXPORT)
+    user.delete()
+    event = events(AuditAction.EXPORT).get()
+    assert event.actor_username == "partie.en.retraite"
+    assert event.actor_role == Role.ANALYST
+
+
+# --- what gets logged --------------------------------------------------------------------
+
+
+def test_personal_data_read_is_logged_with_who_what_where(users, file_in, rf):
+    complaint = file_in("75018")
+    request = rf.get("/traitement/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Firefox/140")
+    event = log_personal_data_read(users["case_agent"], complaint, request)
+    event.refresh_from_db()
+    assert event.action == AuditAction.PERSONAL_DATA_READ
+    assert event.actor == users["case_agent"]
+    assert event.actor_role == Role.CASE_AGENT
+    assert event.target_type == "doleances.complaint"
+    assert event.target_id == str(complaint.pk)
+    assert event.target_reference == complaint.reference
+    assert event.ip_address == "10.1.2.3"
+    assert event.user_agent == "Firefox/140"
+
+
+def test_no_personal_data_is_copied_into_the_trail(users, file_in):
+    complaint = file_in("75018")
+    event = log_event(users["case_agent"], AuditAction.CASE_CHANGE, complaint.complainants.get())
+    assert event.target_type == "doleances.complainant"
+    assert event.target_reference == ""
+    stored = " ".join(str(getattr(event, f.attname)) for f in AuditEvent._meta.fields)
+    assert "Camille" not in stored
+
+
+def test_logins_logouts_and_failures_are_logged(client, make_user):
+    make_user(Role.ANALYST, username="analyste.test")
+    url = reverse("login")
+    response = client.post(url, {"username": "analyste.test", "password": "mauvais"})
+    assert response.status_code == 200
+    failed = events(AuditAction.LOGIN_FAILED).get()
+    assert failed.details == {"username": "analyste.test"}
+    assert failed.actor is None
+    assert "mauvais" not in json.dumps(failed.details)
+    client.post(url, {"username": "analyste.test", "password": "motdepasse-test"})
+    login = events(AuditAction.LOGIN).get()
+    assert (login.actor_username, login.actor_role) == ("analyste.test", Role.ANALYST)
+    assert login.ip_address == "127.0.0.1"
+    client.post(reverse("logout"))
+    assert events(AuditAction.LOGOUT).get().actor_username == "analyste.test"
+
+
+def test_refused_access_is_logged_and_answered_in_french(client, users):
+    client.force_login(users["analyst"])
+    response = client.get(reverse("accounts:audit"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Accès refusé" in page
+    assert "Votre compte ne permet pas d'accéder à cette page." in page
+    assert '<html lang="fr"' in page
+    denied = events(AuditAction.PERMISSION_DENIED).get()
+    assert denied.actor == users["analyst"]
+    assert denied.details["path"] == reverse("accounts:audit")
+
+
+def test_anonymous_visitor_is_sent_to_login(client, paris):
+    response = client.get(reverse("accounts:audit"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not events(AuditAction.PERMISSION_DENIED).exists()
+
+
+def test_admin_changes_are_logged(client, users):
+    client.force_login(users["administrator"])
+    desk = Desk.objects.get(code="pm-18")
+    url = reverse("admin:accounts_desk_change", args=[desk.pk])
+    data = {
+        "partner": desk.partner_id,
+        "code": desk.code,
+        "name": desk.name,
+        "email": "nouvelle-adresse@paris.invalid",
+        "arrondissements": [a.pk for a in desk.arrondissements.all()],
+        "is_active": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = events(AuditAction.ADMIN_CHANGE).get()
+    assert event.actor == users["administrator"]
+    assert event.details["operation"] == "change"
+    assert event.details["model"] == "accounts.desk"
+    assert event.details["object_id"] == str(desk.pk)
+
+
+# --- the administrators' page and exports ------------------------------------------------
+
+
+@pytest.fixture
+def trail(users, file_in):
+    complaint = file_in("75018")
+    log_personal_data_read(users["case_agent"], complaint)
+    log_event(users["desk_supervisor"], AuditAction.CASE_CHANGE, complaint)
+    log_event(None, AuditAction.LOGIN_FAILED, details={"username": '=HYPERLINK("x")'})
+    return complaint
+
+
+def test_audit_page_filters(client, users, trail):
+    client.force_login(users["administrator"])
+    url = reverse("accounts:audit")
+    page = client.get(url, {"action": AuditAction.PERSONAL_DATA_READ}).content.decode()
+    assert "Lecture de données personnelles" in page
+    assert "1 événement." in page
+    page = client.get(url, {"reference": trail.reference}).content.decode()
+    assert "2 événements." in page
+    page = client.get(url, {"actor": users["desk_supervisor"].username}).content.decode()
+    assert "Modification d&#x27;un dossier" in page
+    assert "1 événement." in page
+    today = timezone.localdate()
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert "Aucun événement ne correspond" in client.get(url, {"since": tomorrow}).content.decode()
+    page = client.get(url, {"since": today.isoformat(), "until": today.isoformat()})
+    assert "Aucun événement" not in page.content.decode()
+
+
+def test_audit_page_rejects_bad_dates_in_french(client, users, trail):
+    client.force_login(users["administrator"])
+    url = reverse("accounts:audit")
+    response = client.get(url, {"since": "2026-02-01", "until": "2026-01-01"})
+    assert response.status_code == 400
+    assert "La date de début est postérieure à la date de fin." in response.content.decode()
+    response = client.get(url, {"since": "hier"})
+    assert response.status_code == 400
+    assert "Saisissez une date valide." in response.content.decode()
+
+
+def test_csv_export_is_itself_logged_and_safe_for_spreadsheets(client, users, trail):
+    client.force_login(users["administrator"])
+    response = client.get(reverse("accounts:audit-export"), {"reference": trail.reference})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["action"] for row in rows] == ["personal_data_read", "case_change"]
+    export = events(AuditAction.EXPORT).get()
+    assert export.actor == users["administrator"]
+    assert export.details["count"] == 2
+    assert export.details["filters"] == {"reference": trail.reference}
+    everything = client.get(reverse("accounts:audit-export"))
+    text = b"".join(everything.streaming_content).decode()
+    assert "'=HYPERLINK" not in text  # inside the JSON details cell, not at its start
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert all(not cell.startswith("=") for row in rows for cell in row.values())
+
+
+def test_export_is_for_administrators_only(client, users, trail):
+    for name in ("analyst", "case_agent", "contract_pilot"):
+        client.force_login(users[name])
+        assert client.get(reverse("accounts:audit-export")).status_code == 403
+    assert not events(AuditAction.EXPORT).exists()
+
+
+def test_cli_export_jsonl_and_csv(users, trail, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "audit",
+        "export",
+        "--since",
+        timezone.localdate().isoformat(),
+        "--format",
+        "jsonl",
+        "--action",
+        "case_change",
+        stdout=out,
+    )
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["target_reference"] for line in lines] == [trail.reference]
+    assert lines[0]["actor_role"] == Role.DESK_SUPERVISOR
+    target = tmp_path / "audit.csv"
+    call_command("audit", "export", "--format", "csv", "--output", str(target))
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert {"personal_data_read", "case_change", "login_failed", "export"} <= {
+        row["action"] for row in rows
+    }
+    cli_exports = events(AuditAction.EXPORT)
+    assert cli_exports.count() == 2
+    assert all(e.details["via"] == "cli" for e in cli_exports)
+
+
+def test_cli_rejects_a_bad_date(paris):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Date invalide"):
+        call_command("audit", "export", "--since", "2026-13-01")
+
+
+# --- admin -------------------------------------------------------------------------------
+
+
+def test_audit_admin_is_read_only(client, users, trail):
+    client.force_login(users["administrator"])
+    event = AuditEvent.objects.first()
+    changelist = client.get(reverse("admin:accounts_auditevent_changelist"), {"q": trail.reference})
+    assert changelist.status_code == 200
+    assert trail.reference in changelist.content.decode()
+    assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:accounts_auditevent_delete", args=[event.pk])).status_code == 403
+    )
+    before = AuditEvent.objects.count()
+    response = client.post(
+        reverse("admin:accounts_auditevent_change", args=[event.pk]), {"action": "other"}
+    )
+    assert response.status_code == 403
+    assert AuditEvent.objects.get(pk=event.pk).action == event.action
+    # Nothing changed; the attempt itself is now in the trail.
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.first().action == AuditAction.PERMISSION_DENIED
+
+
+def test_only_administrators_are_staff(users, paris):
+    assert [name for name, user in users.items() if user.is_staff] == ["administrator"]
+    assert [name for name, user in users.items() if user.is_superuser] == ["administrator"]
+    analyst = users["analyst"]
+    analyst.is_staff = analyst.is_superuser = True
+    analyst.save()
+    analyst.profile.save()  # the role decides, whatever was ticked
+    analyst.refresh_from_db()
+    assert not analyst.is_staff
+    assert not analyst.is_superuser
+
+
+def test_non_administrators_cannot_enter_the_admin(client, users):
+    for name, user in users.items():
+        client.force_login(user)
+        response = client.get(reverse("admin:index"))
+        assert response.status_code == (200 if name == "administrator" else 302), name
+
+
+def test_demo_accounts_give_the_admin_to_the_administrator_only(paris):
+    from django.contrib.auth import get_user_model
+
+    create_demo_accounts()
+    staff = get_user_model().objects.filter(is_staff=True).values_list("username", flat=True)
+    assert list(staff) == ["admin"]
+
+
+def test_admin_user_form_sets_role_and_scope(client, users):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(users["administrator"])
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "nouvel.agent",
+            "password1": "Un-mot-de-passe-solide-42",
+            "password2": "Un-mot-de-passe-solide-42",
+            "usable_password": "true",
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "0",
+            "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1",
+            "profile-0-role": Role.CASE_AGENT,
+            "profile-0-desk": Desk.objects.get(code="pm-18").pk,
+            "profile-0-partner": Desk.objects.get(code="pm-18").partner_id,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = get_user_model().objects.get(username="nouvel.agent")
+    assert user.profile.desk.code == "pm-18"
+    assert not user.is_staff
