@@ -1,0 +1,160 @@
+"""The routing engine: which desk receives a complaint, and why, from the rules table.
+
+`RoutingTable.load()` reads the active rules and the desks once; `route()` is then pure Python,
+so a batch of imported complaints is routed without a query per complaint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Desk
+from doleances.models import Category
+from territory.models import Arrondissement
+from traitement.models import PlaceType, RoutingRule
+
+FALLBACK_DESK_SETTING = "CPPS_ROUTING_FALLBACK_DESK"
+DEFAULT_FALLBACK_DESK = "ville-doleances"
+
+
+@dataclass
+class Decision:
+    desk: Desk | None
+    rule: RoutingRule | None
+    reason: str
+    copy_desks: list[Desk] = field(default_factory=list)
+
+
+@dataclass
+class _Rule:
+    rule: RoutingRule
+    arrondissement_ids: frozenset[int]  # empty: all Paris
+    copy_desks: list[Desk]
+
+
+class RoutingTable:
+    def __init__(self, rules, categories, arrondissements, desks, place_types, fallback):
+        self.rules: list[_Rule] = rules
+        self.categories: dict[int, Category] = categories
+        self.arrondissements: dict[int, Arrondissement] = arrondissements
+        self.place_types: dict[int, PlaceType] = place_types
+        self.fallback: Desk | None = fallback
+        # "The desk of partner X competent on arrondissement A": a desk listing A wins over a
+        # desk of the same partner competent on all Paris (no arrondissement).
+        self.territorial: dict[tuple[int, int], Desk] = {}
+        self.partner_wide: dict[int, Desk] = {}
+        for desk in desks:
+            arrondissement_ids = [a.pk for a in desk.arrondissements.all()]
+            for arrondissement_id in arrondissement_ids:
+                self.territorial.setdefault((desk.partner_id, arrondissement_id), desk)
+            if not arrondissement_ids:
+                self.partner_wide.setdefault(desk.partner_id, desk)
+
+    @classmethod
+    def load(cls) -> RoutingTable:
+        arrondissements = {a.pk: a for a in Arrondissement.objects.defer("geometry")}
+        by_sector: dict[int, set[int]] = {}
+        for arrondissement in arrondissements.values():
+            by_sector.setdefault(arrondissement.sector_id, set()).add(arrondissement.pk)
+        rules = []
+        queryset = (
+            RoutingRule.objects.filter(is_active=True)
+            .select_related("category", "family", "time_window", "place_type", "desk", "partner")
+            .prefetch_related("arrondissements", "sectors", "copy_desks")
+            .order_by("order")
+        )
+        for rule in queryset:
+            territory = {a.pk for a in rule.arrondissements.all()}
+            for sector in rule.sectors.all():
+                territory |= by_sector.get(sector.pk, set())
+            copies = [d for d in rule.copy_desks.all() if d.is_active]
+            rules.append(_Rule(rule, frozenset(territory), copies))
+        code = getattr(settings, FALLBACK_DESK_SETTING, DEFAULT_FALLBACK_DESK)
+        return cls(
+            rules=rules,
+            categories={c.pk: c for c in Category.objects.select_related("family")},
+            arrondissements=arrondissements,
+            desks=list(Desk.objects.filter(is_active=True).prefetch_related("arrondissements")),
+            place_types={p.pk: p for p in PlaceType.objects.all()},
+            fallback=Desk.objects.filter(code=code, is_active=True).first(),
+        )
+
+    def target_desk(self, rule: RoutingRule, arrondissement_id: int | None) -> Desk | None:
+        if rule.desk_id:
+            return rule.desk if rule.desk.is_active else None
+        if arrondissement_id is not None:
+            desk = self.territorial.get((rule.partner_id, arrondissement_id))
+            if desk:
+                return desk
+        return self.partner_wide.get(rule.partner_id)
+
+    def route(
+        self,
+        *,
+        category_id: int,
+        arrondissement_id: int | None,
+        moment: datetime,
+        place_type_id: int | None = None,
+    ) -> Decision:
+        """The first matching rule whose desk exists, else the fallback desk."""
+        category = self.categories[category_id]
+        local = timezone.localtime(moment)
+        for entry in self.rules:
+            rule = entry.rule
+            if rule.category_id and rule.category_id != category_id:
+                continue
+            if rule.family_id and rule.family_id != category.family_id:
+                continue
+            if entry.arrondissement_ids and arrondissement_id not in entry.arrondissement_ids:
+                continue
+            if rule.place_type_id and rule.place_type_id != place_type_id:
+                continue
+            if rule.time_window_id and not rule.time_window.contains(local):
+                continue
+            desk = self.target_desk(rule, arrondissement_id)
+            if desk is None:
+                continue
+            copies = [d for d in entry.copy_desks if d.pk != desk.pk]
+            return Decision(
+                desk=desk,
+                rule=rule,
+                reason=self.explain(rule, category, arrondissement_id, desk, copies),
+                copy_desks=copies,
+            )
+        if self.fallback is None:
+            return Decision(None, None, _("aucune règle ne s'applique et aucun guichet par défaut"))
+        return Decision(
+            desk=self.fallback,
+            rule=None,
+            reason=_("aucune règle ne s'applique → %(desk)s (guichet par défaut)")
+            % {"desk": self.fallback.name},
+        )
+
+    def explain(self, rule, category, arrondissement_id, desk, copies) -> str:
+        """E.g. "règle n°12 : Bruit d'un établissement, nuit, Paris 11e → Police municipale…"."""
+        parts = [
+            rule.category.label
+            if rule.category_id
+            else rule.family.label
+            if rule.family_id
+            else category.label
+        ]
+        if rule.time_window_id:
+            parts.append(rule.time_window.label)
+        if rule.place_type_id:
+            parts.append(rule.place_type.label)
+        if arrondissement_id in self.arrondissements:
+            parts.append(self.arrondissements[arrondissement_id].name)
+        text = _("règle n°%(order)d : %(criteria)s → %(desk)s") % {
+            "order": rule.order,
+            "criteria": ", ".join(parts),
+            "desk": desk.name,
+        }
+        if copies:
+            text += " " + _("(copie : %(desks)s)") % {"desks": ", ".join(d.name for d in copies)}
+        return text[:500]
