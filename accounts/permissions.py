@@ -55,12 +55,8 @@ def role_of(user) -> str | None:
 
 def _territorial_scope(user, queryset: QuerySet) -> QuerySet:
     """Default scope: complaints located in the arrondissements of the user's desk (all of
-    Paris when the desk lists none), intersected with the user's own arrondissements."""
-    profile = profile_of(user)
-    desk = profile.desk if profile else None
-    if desk is None or not desk.is_active:
-        return queryset.none()
-    desk_arrondissements = list(desk.arrondissements.values_list("pk", flat=True))
+    Paris when the desk lists none)."""
+    desk_arrondissements = list(user.profile.desk.arrondissements.values_list("pk", flat=True))
     if desk_arrondissements:
         queryset = queryset.filter(arrondissement__in=desk_arrondissements)
     return queryset
@@ -75,9 +71,10 @@ def register_complaint_scope(visible: ScopeFunction, in_charge: ScopeFunction | 
     `visible(user, queryset)` narrows `queryset` to the complaints the user's desk may read
     (desk in charge and copy desks); `in_charge(user, queryset)` to those it is in charge of
     (case work and personal data); it defaults to `visible`. Both are only ever called for
-    active case agents and desk supervisors with a profile: administrators always see
-    everything and other roles never see an individual complaint, whatever is registered.
-    The user's own arrondissements (`Profile.arrondissements`) still apply on top.
+    active case agents and desk supervisors whose profile has an active desk
+    (`user.profile.desk`): administrators always see everything and other roles never see
+    an individual complaint, whatever is registered. The user's own arrondissements
+    (`Profile.arrondissements`) still narrow the result.
     """
     _scope["visible"] = visible
     _scope["in_charge"] = in_charge or visible
@@ -98,8 +95,11 @@ def _case_scope(user, queryset, kind: str) -> QuerySet:
         return queryset
     if role not in CASE_ROLES:
         return queryset.none()
+    profile = profile_of(user)
+    if profile.desk is None or not profile.desk.is_active:
+        return queryset.none()
     queryset = _scope.get(kind, _territorial_scope)(user, queryset)
-    own = list(profile_of(user).arrondissements.values_list("pk", flat=True))
+    own = list(profile.arrondissements.values_list("pk", flat=True))
     if own:
         queryset = queryset.filter(arrondissement__in=own)
     return queryset
