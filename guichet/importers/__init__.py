@@ -1,0 +1,1 @@
+"""File imports into the intake service: DansMaRue exports and any CSV with a mapping."""
