@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,32 +9,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import Image
 
 from doleances.choices import Channel, Precision, Priority, Status
 from doleances.models import Category, Complainant, Complaint, Photo
 from doleances.services import ComplaintInput, ContactInput, IntakeError, file_complaint
+from tests.doleances.conftest import DEVICE
 
 HOTEL_DE_VILLE = (48.8566, 2.3522)
 BOULOGNE_BILLANCOURT = (48.8397, 2.2399)
 REFERENCE = re.compile(r"^DOL-(\d{4})-(\d{6})$")
-
-
-def jpeg_with_gps(name="photo.jpg") -> SimpleUploadedFile:
-    """A real JPEG carrying the EXIF a phone writes: device and GPS position."""
-    image = Image.new("RGB", (64, 48), (200, 80, 40))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Téléphone de test"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (48.0, 51.0, 24.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
-    gps[ExifTags.GPS.GPSLongitude] = (2.0, 21.0, 7.0)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    content = buffer.getvalue()
-    assert Image.open(io.BytesIO(content)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
 
 
 def complaint_input(**overrides) -> ComplaintInput:
@@ -59,7 +42,7 @@ def photo_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-def test_complaint_with_contact_and_photo_is_stored_and_located(paris):
+def test_complaint_with_contact_and_photo_is_stored_and_located(paris, gps_jpeg):
     complaint = file_complaint(
         complaint_input(
             contact=ContactInput(
@@ -68,7 +51,7 @@ def test_complaint_with_contact_and_photo_is_stored_and_located(paris):
                 phone="01 99 00 12 34",
                 consent_contact=True,
             ),
-            photos=[jpeg_with_gps()],
+            photos=[gps_jpeg()],
         )
     )
 
@@ -93,8 +76,8 @@ def test_complaint_with_contact_and_photo_is_stored_and_located(paris):
     assert len(complaint.tracking_token) == 24
 
 
-def test_stored_photo_has_no_exif(paris):
-    complaint = file_complaint(complaint_input(photos=[jpeg_with_gps()]))
+def test_stored_photo_has_no_exif(paris, gps_jpeg):
+    complaint = file_complaint(complaint_input(photos=[gps_jpeg()]))
 
     photo = complaint.photos.get()
     with Image.open(photo.image.path) as stored:
@@ -103,7 +86,7 @@ def test_stored_photo_has_no_exif(paris):
         assert "exif" not in stored.info
     raw = Path(photo.image.path).read_bytes()
     assert b"Exif" not in raw
-    assert "Téléphone de test".encode() not in raw
+    assert DEVICE.encode() not in raw
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_kept(paris):
