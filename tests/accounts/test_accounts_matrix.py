@@ -1,0 +1,110 @@
+"""Role × page matrix: what each role gets on every page (HTTP status), as a data table.
+
+To add a page, append a `Page` to PAGES. `args`/`kwargs` (of `reverse`) and `data` (of a POST)
+may be functions of the `world` (users per
+role, a complaint in the 18th — the desk of the agents — and one in Paris Centre, reached by
+guessing its URL). `expect` maps each role to a status; `everyone`/`only` build the usual
+rows. Anonymous visitors of a protected page are sent to the login page (302).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+
+ROLES = (
+    "anonymous",
+    "case_agent",
+    "desk_supervisor",
+    "analyst",
+    "cspa_coordinator",
+    "contract_pilot",
+    "victim_support",
+    "administrator",
+)
+STAFF = ROLES[1:]
+
+
+def everyone(status=200) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def only(*allowed, status=200, refused=403, anonymous=302) -> dict[str, int]:
+    """`allowed` roles get `status`, other staff `refused`, anonymous visitors `anonymous`."""
+    expect = {role: (status if role in allowed else refused) for role in STAFF}
+    expect["anonymous"] = anonymous
+    return expect
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    expect: dict[str, int]
+    args: tuple | Callable[[dict], tuple] = ()
+    kwargs: dict | Callable[[dict], dict] = field(default_factory=dict)
+    method: str = "get"
+    data: dict | Callable[[dict], dict] = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.url_name}{'?' if self.query else ''}"
+
+    def resolve(self, value, world):
+        return value(world) if callable(value) else value
+
+
+# The Django admin sends anyone who is not an administrator to its own login page (302).
+ADMIN_ONLY = only("administrator", refused=302)
+
+PAGES = [
+    # Public pages.
+    Page("home", everyone()),
+    Page("login", everyone()),
+    Page("guichet:report", everyone()),
+    Page(
+        "guichet:track",
+        everyone(),
+        args=lambda w: (w["case_18"].reference, w["case_18"].tracking_token),
+    ),
+    Page("guichet:track", everyone(404), args=lambda w: (w["case_18"].reference, "0" * 24)),
+    Page("territory:geojson", everyone(), args=("quartiers",)),
+    Page("api-schema", everyone()),
+    Page("open311:discovery", everyone(), kwargs={"fmt": "json"}),
+    Page("open311:services", everyone(), kwargs={"fmt": "json"}),
+    # Administration.
+    Page("admin:index", ADMIN_ONLY),
+    Page("admin:auth_user_changelist", ADMIN_ONLY),
+    Page("admin:accounts_desk_changelist", ADMIN_ONLY),
+    Page("admin:accounts_auditevent_changelist", ADMIN_ONLY),
+    Page("accounts:audit", only("administrator")),
+    Page("accounts:audit", only("administrator"), query={"action": "login"}),
+    Page("accounts:audit-export", only("administrator")),
+]
+
+
+@pytest.fixture
+def world(users, file_in):
+    return {**users, "case_18": file_in("75018"), "case_centre": file_in("75003")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", PAGES, ids=[page.id() for page in PAGES])
+def test_role_page_matrix(client, world, page):
+    assert set(page.expect) == set(ROLES), f"{page.id()}: one expected status per role"
+    url = reverse(
+        page.url_name,
+        args=page.resolve(page.args, world),
+        kwargs=page.resolve(page.kwargs, world),
+    )
+    outcomes = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world[role])
+        send = getattr(client, page.method)
+        data = page.resolve(page.data, world) if page.method != "get" else page.query
+        outcomes[role] = send(url, data).status_code
+    assert outcomes == page.expect
