@@ -191,6 +191,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema component per choice set, whatever the field is called.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "doleances.choices.Channel",
+        "PrecisionEnum": "doleances.choices.Precision",
+        "PriorityEnum": "doleances.choices.Priority",
+        "StatusEnum": "doleances.choices.Status",
+    },
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/territoire/", include("territory.urls")),
+    path("api/v1/", include("guichet.api.urls")),
     path("", include("guichet.urls")),
     path("traitement/", include("traitement.urls")),
     path("open311/", include("open311.urls")),

@@ -12,6 +12,9 @@ from guichet.forms import ReportForm, category_hints
 from guichet.services import intake_errors, send_confirmation_email, tracking_path
 
 SESSION_KEY = "guichet_last_report"
+# References filed from this browser: the tracking page shows their description only here.
+FILED_KEY = "guichet_filed"
+FILED_MAX = 20
 
 
 def _private(response):
@@ -35,6 +38,8 @@ def report(request):
                 mailed = bool(email) and send_confirmation_email(
                     complaint, email, request.build_absolute_uri(tracking_path(complaint))
                 )
+                filed = request.session.get(FILED_KEY, [])
+                request.session[FILED_KEY] = [*filed, complaint.reference][-FILED_MAX:]
                 request.session[SESSION_KEY] = {
                     "reference": complaint.reference,
                     "email": email if mailed else "",
@@ -91,6 +96,13 @@ def track(request, reference, token):
     # One answer for an unknown reference and a wrong token: nothing to learn by probing.
     if complaint is None or not complaint.check_tracking_token(token):
         raise Http404
+    # The link reaches followers too (anyone may follow a nearby complaint): the free text,
+    # which may hold personal data, is only shown back to the browser that filed it.
+    show_description = reference in request.session.get(FILED_KEY, [])
     return _private(
-        render(request, "guichet/track.html", {"complaint": complaint, "show_description": True})
+        render(
+            request,
+            "guichet/track.html",
+            {"complaint": complaint, "show_description": show_description},
+        )
     )
