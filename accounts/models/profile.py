@@ -1,6 +1,7 @@
 """A staff account's role and scope: which partner/desk and which territory it acts for."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,3 +60,20 @@ class Profile(models.Model):
         if (self.user.is_staff, self.user.is_superuser) != (is_administrator, is_administrator):
             self.user.is_staff = self.user.is_superuser = is_administrator
             self.user.save(update_fields=["is_staff", "is_superuser"])
+
+    def clean(self):
+        errors = {}
+        if self.role in (Role.CASE_AGENT, Role.DESK_SUPERVISOR) and not self.desk_id:
+            errors["desk"] = _(
+                "Un·e agent ou responsable de guichet doit être rattaché·e à un guichet."
+            )
+        if self.role == Role.CSPA_COORDINATOR and not self.sector_id:
+            errors["sector"] = _("Un·e coordinateur·rice CSPA doit avoir un secteur.")
+        if self.desk_id and self.partner_id and self.desk.partner_id != self.partner_id:
+            errors["partner"] = _(
+                "Le guichet choisi appartient à un autre partenaire (%(partner)s)."
+            ) % {"partner": self.desk.partner}
+        if errors:
+            raise ValidationError(errors)
+        if self.desk_id and not self.partner_id:
+            self.partner_id = self.desk.partner_id

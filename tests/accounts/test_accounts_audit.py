@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from accounts.audit import log_event, log_personal_data_read
 from accounts.choices import AuditAction, Role
-from accounts.demo import create_demo_accounts
 from accounts.models import AuditEvent, AuditTrailIsAppendOnly, Desk
 
 pytestmark = pytest.mark.django_db
@@ -278,56 +277,3 @@ def test_audit_admin_is_read_only(client, users, trail):
     # Nothing changed; the attempt itself is now in the trail.
     assert AuditEvent.objects.count() == before + 1
     assert AuditEvent.objects.first().action == AuditAction.PERMISSION_DENIED
-
-
-def test_only_administrators_are_staff(users, paris):
-    assert [name for name, user in users.items() if user.is_staff] == ["administrator"]
-    assert [name for name, user in users.items() if user.is_superuser] == ["administrator"]
-    analyst = users["analyst"]
-    analyst.is_staff = analyst.is_superuser = True
-    analyst.save()
-    analyst.profile.save()  # the role decides, whatever was ticked
-    analyst.refresh_from_db()
-    assert not analyst.is_staff
-    assert not analyst.is_superuser
-
-
-def test_non_administrators_cannot_enter_the_admin(client, users):
-    for name, user in users.items():
-        client.force_login(user)
-        response = client.get(reverse("admin:index"))
-        assert response.status_code == (200 if name == "administrator" else 302), name
-
-
-def test_demo_accounts_give_the_admin_to_the_administrator_only(paris):
-    from django.contrib.auth import get_user_model
-
-    create_demo_accounts()
-    staff = get_user_model().objects.filter(is_staff=True).values_list("username", flat=True)
-    assert list(staff) == ["admin"]
-
-
-def test_admin_user_form_sets_role_and_scope(client, users):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(users["administrator"])
-    response = client.post(
-        reverse("admin:auth_user_add"),
-        {
-            "username": "nouvel.agent",
-            "password1": "Un-mot-de-passe-solide-42",
-            "password2": "Un-mot-de-passe-solide-42",
-            "usable_password": "true",
-            "profile-TOTAL_FORMS": "1",
-            "profile-INITIAL_FORMS": "0",
-            "profile-MIN_NUM_FORMS": "0",
-            "profile-MAX_NUM_FORMS": "1",
-            "profile-0-role": Role.CASE_AGENT,
-            "profile-0-desk": Desk.objects.get(code="pm-18").pk,
-            "profile-0-partner": Desk.objects.get(code="pm-18").partner_id,
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    user = get_user_model().objects.get(username="nouvel.agent")
-    assert user.profile.desk.code == "pm-18"
-    assert not user.is_staff
