@@ -104,6 +104,10 @@ CLOSING_MESSAGES = {
 }
 
 
+# Re-routing, merging into and duplicate search concern cases still to be worked.
+REROUTABLE = frozenset(OPEN_STATUSES)
+
+
 def allowed_actions(status: str) -> list[Action]:
     return [a for a in ACTIONS.values() if status in a.sources]
 
@@ -554,7 +558,7 @@ def reroute(case: Case, actor, desk: Desk, reason: str) -> Case:
     if not reason:
         raise WorkflowError(_("Indiquez le motif de la réorientation."))
     status = _locked_status(case)
-    if status not in OPEN_STATUSES:
+    if status not in REROUTABLE:
         raise WorkflowError(
             _("La doléance %(reference)s est « %(status)s » : rouvrez-la avant de la réorienter.")
             % {"reference": case.complaint.reference, "status": Status(status).label}
@@ -600,7 +604,7 @@ def merge(main: Case, duplicates: Iterable[Case], actor, *, comment: str = "") -
     """Close duplicates into the main case; their reporters become followers of the main case
     and therefore keep receiving its news (they are told by e-mail)."""
     main_status = _locked_status(main)
-    if main_status not in OPEN_STATUSES:
+    if main_status not in REROUTABLE:
         raise WorkflowError(
             _("Le dossier principal %(reference)s doit être ouvert pour recevoir des doublons.")
             % {"reference": main.complaint.reference}

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from traitement import views
 
 app_name = "traitement"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("lot/", views.bulk, name="bulk"),
+    path("dossiers/<str:reference>/", views.case_detail, name="case"),
+    path("dossiers/<str:reference>/<slug:action>/", views.case_action, name="action"),
+]
