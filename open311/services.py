@@ -1,9 +1,10 @@
 """Open311 GeoReport v2 on top of our taxonomy, intake and case work.
 
 Services are our active categories; a POST files through `doleances.services.file_complaint`
-like the web form; the public GETs publish a privacy-reduced view of complaints: no free
-text, no contact, no media link, a generalised address and coordinates rounded to about
-100 m (see docs/open311.md).
+like the web form (routing follows through its signal); the case facts come from
+`traitement.services`. The public GETs publish a privacy-reduced view of complaints: no free
+text (neither the description nor the agents' messages), no contact, no media link, a
+generalised address and coordinates rounded to about 100 m (see docs/open311.md).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from open311.models import (
 )
 from territory.models import Arrondissement
 from traitement.choices import open311_status
+from traitement.models import CaseEvent
+from traitement.services import public_case_info, public_timeline
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_WINDOW = timedelta(days=90)
@@ -246,7 +249,7 @@ def visible_complaints(key: ApiKey | None = None):
         visible |= Q(open311__api_key=key)
     return (
         Complaint.objects.filter(visible)
-        .select_related("category", "quartier", "arrondissement", "case__desk")
+        .select_related("category", "quartier", "arrondissement")
         .order_by("-received_at", "-pk")
     )
 
@@ -274,28 +277,35 @@ def _blur(value: float | None) -> float | None:
     return None if value is None else round(value, PUBLIC_COORDINATE_DECIMALS)
 
 
+def _status_note(info: dict) -> str:
+    """The public status in words, with the closing reason: never the agents' free-text
+    messages, which are written to the reporters and may name them."""
+    note = info["status_label"]
+    if info["closing_reason"]:
+        note = f"{note} : {info['closing_reason']}"
+    if info["merged_into"]:
+        note = f"{note} " + _("(regroupé avec %(reference)s)") % {"reference": info["merged_into"]}
+    return note
+
+
 def represent(complaint: Complaint) -> dict:
     """One request as the public sees it (no personal data, see the module docstring)."""
-    case = getattr(complaint, "case", None)
-    notes = []  # PENDING traitement.services.public_timeline
-    status = open311_status(complaint.status)
-    updated = max(
-        [complaint.updated_at] + ([case.updated_at] if case else []),
-    )
-    if status == "closed" and case is not None and (case.closed_at or case.answered_at):
-        updated = case.closed_at or case.answered_at
+    info = public_case_info(complaint)
+    closed = info["open311_status"] == "closed"
     return {
         "service_request_id": complaint.reference,
-        "status": status,
-        "status_notes": notes[-1]["message"] if notes else None,
+        "status": info["open311_status"],
+        "status_notes": _status_note(info),
         "service_name": complaint.category.label,
         "service_code": complaint.category.service_code,
         "description": None,
-        "agency_responsible": case.desk.name if case and case.desk else None,
+        "agency_responsible": info["desk"] or None,
         "service_notice": service_notice(complaint.category),
         "requested_datetime": w3c(complaint.received_at),
-        "updated_datetime": w3c(updated),
-        "expected_datetime": w3c(case.due_at) if case else None,
+        # Every status change stamps the complaint: a closed one was last updated when it
+        # was closed, as the spec wants.
+        "updated_datetime": w3c(info["updated_at"]),
+        "expected_datetime": None if closed else w3c(info["due_at"]),
         "address": _public_address(complaint),
         "address_id": None,
         "zipcode": _zipcode(complaint),
@@ -377,5 +387,30 @@ def discovery(endpoint_url: str) -> dict:
     }
 
 
-def request_updates(params) -> list[dict]:
-    return []  # PENDING traitement
+# --- service request updates (FixMyStreet's extension) ----------------------------------
+
+
+def request_updates(params, key: ApiKey | None = None) -> list[dict]:
+    """The public status changes of the window, oldest first: what FixMyStreet polls to keep
+    its reports in step. `update_id` is the change's rank in the request's public timeline."""
+    start, end = date_window(params)
+    changed = CaseEvent.objects.filter(is_public=True, at__gte=start, at__lte=end)
+    complaints = visible_complaints(key).filter(
+        Q(pk__in=changed.values("case_id")) | Q(received_at__gte=start, received_at__lte=end)
+    )
+    updates = []
+    for complaint in complaints[:MAX_RECORDS]:
+        for rank, entry in enumerate(public_timeline(complaint)):
+            if start <= entry["at"] <= end:
+                updates.append(
+                    {
+                        "update_id": f"{complaint.reference}-{rank}",
+                        "service_request_id": complaint.reference,
+                        "status": open311_status(entry["status"]),
+                        "updated_datetime": entry["at"],
+                        "description": entry["status_label"],
+                        "media_url": None,
+                    }
+                )
+    updates.sort(key=lambda u: (u["updated_datetime"], u["update_id"]))
+    return [{**u, "updated_datetime": w3c(u["updated_datetime"])} for u in updates[:MAX_RECORDS]]

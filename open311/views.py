@@ -131,4 +131,5 @@ def not_found(request, path=""):
 
 @open311_view()
 def request_updates(request, fmt):
-    return respond(fmt, "service_requests_updates", services.request_updates(request.GET))
+    key = _optional_key(request, request.GET)
+    return respond(fmt, "service_requests_updates", services.request_updates(request.GET, key))
