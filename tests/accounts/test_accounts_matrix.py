@@ -13,7 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from accounts.choices import Role
+from accounts.models import Desk
+from accounts.permissions import can_act_on, can_view_complaint
 
 ROLES = (
     "anonymous",
@@ -82,12 +87,45 @@ PAGES = [
     Page("accounts:audit", only("administrator")),
     Page("accounts:audit", only("administrator"), query={"action": "login"}),
     Page("accounts:audit-export", only("administrator")),
+    # Partners' REST API: lists are scoped, other desks' complaints do not exist (404).
+    Page("guichet-api:categories", everyone()),
+    Page("guichet-api:complaints", {**everyone(), "anonymous": 401}),
+    Page(
+        "guichet-api:complaint",
+        {**only("case_agent", "desk_supervisor", "administrator", refused=404), "anonymous": 401},
+        args=lambda w: (w["case_18"].reference,),
+    ),
+    Page(
+        "guichet-api:complaint",
+        {**only("administrator", refused=404), "anonymous": 401},
+        args=lambda w: (w["case_centre"].reference,),
+    ),
 ]
 
 
+def desk_in_charge(complaint, make_user):
+    """The desk routing put in charge of `complaint`, found through the permission rules."""
+    probe = make_user(Role.CASE_AGENT, desk="pm-18")
+    for desk in Desk.objects.filter(is_active=True):
+        probe.profile.desk = desk
+        probe.profile.save()
+        probe = get_user_model().objects.get(pk=probe.pk)
+        if can_act_on(probe, complaint):
+            return desk
+    raise AssertionError(f"no desk in charge of {complaint}")
+
+
 @pytest.fixture
-def world(users, file_in):
-    return {**users, "case_18": file_in("75018"), "case_centre": file_in("75003")}
+def world(users, file_in, make_user):
+    case_18, case_centre = file_in("75018"), file_in("75003")
+    desk = desk_in_charge(case_18, make_user)
+    staff = {
+        **users,
+        "case_agent": make_user(Role.CASE_AGENT, desk=desk.code),
+        "desk_supervisor": make_user(Role.DESK_SUPERVISOR, desk=desk.code),
+    }
+    assert not can_view_complaint(staff["case_agent"], case_centre), "pick another complaint"
+    return {**staff, "case_18": case_18, "case_centre": case_centre}
 
 
 @pytest.mark.django_db
