@@ -162,3 +162,19 @@ def test_admin_refuses_a_key_name_that_is_not_a_slug(client, paris):
     assert response.status_code == 200
     assert "Nom invalide" in response.content.decode()
     assert not ApiKey.objects.exists()
+
+
+def test_key_life_and_refused_keys_are_in_the_audit_trail(client, paris):
+    from accounts.models import AuditEvent
+
+    call_command("apikey", "create", "audited", stdout=StringIO())
+    call_command("apikey", "revoke", "audited", stdout=StringIO())
+    events = AuditEvent.objects.filter(target_type="open311.apikey")
+    assert {e.details.get("event") for e in events} == {
+        "open311_key_created",
+        "open311_key_revoked",
+    }
+    post_request(client, api_key="o311_guess", **VALID)
+    refused = AuditEvent.objects.get(action="permission_denied")
+    assert refused.details["path"] == "/open311/v2/requests.json"
+    assert "o311_guess" not in str(refused.details)

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             state = (
                 _("révoquée le %(date)s") % {"date": f"{key.revoked_at:%Y-%m-%d}"}
                 if key.revoked_at
-                else _("active")
+                else _("en service")
             )
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "—"
             self.stdout.write(
