@@ -27,12 +27,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import shapely
 
 from doleances.choices import Channel, Status
+
+if TYPE_CHECKING:
+    from doleances.services import ComplaintInput
 
 PARIS_TZ = ZoneInfo("Europe/Paris")
 ARRONDISSEMENTS = 20
@@ -532,7 +536,6 @@ def _read_geojson(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["features"]
 
 
-@functools.lru_cache(maxsize=4)
 def load_calibration(geo_dir: str | None = None, data_dir: str | None = None) -> Calibration:
     """Read the boundaries and reference volumes (settings' directories by default).
 
@@ -544,9 +547,13 @@ def load_calibration(geo_dir: str | None = None, data_dir: str | None = None) ->
     if geo_dir is None:
         from territory.download import ensure_geo_files
 
-        geo_dir = settings.CPPS_GEO_DIR or str(ensure_geo_files())
-    data = Path(data_dir or settings.CPPS_DATA_DIR)
+        geo_dir = settings.CPPS_GEO_DIR or ensure_geo_files()
+    return _read_calibration(str(geo_dir), str(data_dir or settings.CPPS_DATA_DIR))
 
+
+@functools.lru_cache(maxsize=4)
+def _read_calibration(geo_dir: str, data_dir: str) -> Calibration:
+    data = Path(data_dir)
     parts: list[list] = [[] for _ in range(ARRONDISSEMENTS)]
     for feature in _read_geojson(Path(geo_dir) / "quartier_paris.geojson"):
         number = int(feature["properties"]["c_ar"])
@@ -838,7 +845,9 @@ class _PointSampler:
             lats = [s.latitude for s in spots]
             for a in range(ARRONDISSEMENTS):
                 inside = shapely.contains_xy(calibration.arrondissements[a], lons, lats)
-                rows[f * ARRONDISSEMENTS + a].extend(np.array(spots)[inside].tolist())
+                rows[f * ARRONDISSEMENTS + a].extend(
+                    spot for spot, ok in zip(spots, inside, strict=True) if ok
+                )
         width = max(len(r) for r in rows)
         self.hot_lat, self.hot_lon, self.hot_sigma, weight = np.zeros((4, len(rows), width))
         for r, spots in enumerate(rows):
@@ -914,8 +923,11 @@ def external_id(seed: int, index: int) -> str:
     return f"{DEMO_SOURCE}-{seed}-{index}"
 
 
-def complaint_inputs(arrays: DemoArrays, categories: dict, seed: int, indices: range) -> list:
+def complaint_inputs(
+    arrays: DemoArrays, categories: dict, seed: int, indices: range
+) -> list[ComplaintInput]:
     """`ComplaintInput`s for rows `indices`; `categories` maps a code to its Category."""
+    # Imported here: the generator itself must stay usable without Django's app registry.
     from doleances.services import ComplaintInput, ContactInput
 
     occurred = arrays.occurred_at[indices.start : indices.stop].astype(np.int64).tolist()

@@ -82,3 +82,12 @@ def test_without_referentials_the_command_says_what_to_do(paris):
 
     with pytest.raises(CommandError, match="cpps setup"):
         run_demo("--complaints", "10")
+
+
+def test_missing_public_data_is_reported_in_french(paris, settings, tmp_path):
+    settings.CPPS_DATA_DIR = str(tmp_path)
+
+    with pytest.raises(CommandError, match="Fichier de données introuvable"):
+        run_demo("--complaints", "10")
+    assert not Complaint.objects.exists()
+    assert not get_user_model().objects.filter(username="analyste").exists()

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+import shapely
 
 from doleances import demo
 from doleances.choices import Channel, Status
 from territory.models import Arrondissement
 from territory.services import locate_many
-from tests.conftest import DATA_DIR
+from tests.conftest import DATA_DIR, GEO_DIR
 
 START, END = date(2024, 1, 1), date(2026, 1, 1)
 NIGHT_HOURS = [22, 23, 0, 1, 2, 3]
@@ -229,3 +230,15 @@ def test_every_point_is_located_in_its_arrondissement(paris, rows):
     assert np.array_equal(
         np.array([numbers[pk] for pk in located.arrondissement_id]), rows.arrondissement[sample]
     )
+
+
+def test_without_the_iris_grid_points_still_fall_in_their_arrondissement(tmp_path):
+    # A data directory holding the reference volumes but no IRIS file (read in place).
+    for name in ("events", "reference"):
+        (tmp_path / name).symlink_to(DATA_DIR / name)
+    calibration = demo.load_calibration(str(GEO_DIR), str(tmp_path))
+    arrays = demo.generate(20_000, seed=3, start=START, end=END, calibration=calibration)
+
+    assert len(calibration.cells) == 20
+    polygons = calibration.arrondissements[arrays.arrondissement - 1]
+    assert shapely.contains_xy(polygons, arrays.longitude, arrays.latitude).all()

@@ -62,12 +62,19 @@ class Command(BaseCommand):
         if not categories or not Quartier.objects.exists():
             raise CommandError(_("Référentiels absents : lancez d'abord « cpps setup »."))
 
+        try:
+            arrays = generate(count, seed=seed, categories=sorted(categories))
+        except FileNotFoundError as exc:
+            raise CommandError(
+                _("Fichier de données introuvable : %(path)s (voir CPPS_DATA_DIR et CPPS_GEO_DIR).")
+                % {"path": exc.filename}
+            ) from exc
+
         usernames = {account.username for account in DEMO_ACCOUNTS}
         if get_user_model().objects.filter(username__in=usernames).count() < len(usernames):
             create_demo_accounts()
             self.stdout.write(_("Comptes de démonstration créés."))
 
-        arrays = generate(count, seed=seed, categories=sorted(categories))
         created = existing = 0
         rejected: list[tuple[int, str]] = []
         with tqdm(
