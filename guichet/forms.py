@@ -9,8 +9,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from doleances.choices import Channel
-from doleances.models import Category, Family
+from doleances.choices import OPEN_STATUSES, Channel
+from doleances.models import Category, Complaint, Family
 from doleances.services import ComplaintInput, ContactInput
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
@@ -189,3 +189,44 @@ class ReportForm(forms.Form):
                 continue
             for message in messages:
                 self.add_error(name, message)
+
+
+class NearbyQueryForm(forms.Form):
+    """The query of the "already reported nearby" panel."""
+
+    category = forms.ModelChoiceField(queryset=Category.objects.filter(is_active=True))
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lon = forms.FloatField(min_value=-180, max_value=180)
+
+
+class FollowForm(forms.Form):
+    """Follow an open complaint instead of filing a duplicate."""
+
+    reference = forms.RegexField(
+        r"^DOL-\d{4}-\d{6}$",
+        error_messages={"invalid": _("Référence invalide.")},
+    )
+    email = forms.EmailField(
+        label=_("Votre courriel"),
+        error_messages={
+            "required": _("Indiquez votre adresse électronique pour suivre ce signalement."),
+            "invalid": _("Saisissez une adresse électronique valide."),
+        },
+    )
+    consent_contact = forms.BooleanField(required=False)
+
+    def clean_reference(self):
+        complaint = Complaint.objects.filter(
+            reference=self.cleaned_data["reference"], status__in=OPEN_STATUSES
+        ).first()
+        if complaint is None:
+            raise forms.ValidationError(
+                _("Ce signalement n'est plus en cours : faites un nouveau signalement.")
+            )
+        return complaint
+
+    def contact(self) -> ContactInput:
+        return ContactInput(
+            email=self.cleaned_data["email"],
+            consent_contact=self.cleaned_data["consent_contact"],
+        )

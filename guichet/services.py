@@ -8,9 +8,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
 
-from doleances.models import Complaint
+from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, resolve_locations, validate_input
+from traitement.duplicates import find_duplicate_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +50,24 @@ def send_confirmation_email(complaint: Complaint, email: str, tracking_url: str)
         logger.exception("confirmation e-mail for %s not sent", complaint.reference)
         return False
     return True
+
+
+def nearby_reports(category: Category, latitude: float, longitude: float) -> list[dict]:
+    """Open complaints of the same family near a point, as the report form shows them.
+
+    Only public facts: no description, address, exact point or personal data, so that the
+    list cannot be used to learn more about a case than its reference and stage.
+    """
+    return [
+        {
+            "reference": complaint.reference,
+            "category": complaint.category.label,
+            "received_at": complaint.received_at.isoformat(),
+            "received_label": formats.date_format(
+                timezone.localtime(complaint.received_at), "j F Y"
+            ),
+            "distance_m": complaint.distance_m,
+            "status_label": complaint.get_status_display(),
+        }
+        for complaint in find_duplicate_candidates(category, latitude, longitude)
+    ]

@@ -21,5 +21,7 @@ app_name = "guichet"
 urlpatterns = [
     path("signaler/", views.report, name="report"),
     path("signaler/confirmation/", views.confirmation, name="confirmation"),
+    path("signaler/doublons/", views.nearby, name="duplicates"),
+    path("signaler/doublons/suivre/", views.follow, name="follow"),
     path("suivi/<reference:reference>/<slug:token>/", views.track, name="track"),
 ]

@@ -1,15 +1,22 @@
-"""The resident's counter: the report form, its confirmation and the private tracking page."""
+"""The resident's counter: report form, confirmation, tracking page, "already reported nearby"."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doleances.models import Complaint
 from doleances.services import IntakeError, file_complaint, outside_paris_message
-from guichet.forms import ReportForm, category_hints
-from guichet.services import intake_errors, send_confirmation_email, tracking_path
+from guichet.forms import FollowForm, NearbyQueryForm, ReportForm, category_hints
+from guichet.services import (
+    intake_errors,
+    nearby_reports,
+    send_confirmation_email,
+    tracking_path,
+)
+from traitement.services import follow_complaint, public_case_info, public_timeline
 
 SESSION_KEY = "guichet_last_report"
 # References filed from this browser: the tracking page shows their description only here.
@@ -22,6 +29,14 @@ def _private(response):
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _json_errors(form) -> JsonResponse:
+    errors = {
+        field: [error["message"] for error in errors]
+        for field, errors in form.errors.get_json_data().items()
+    }
+    return JsonResponse({"errors": errors}, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,6 +118,48 @@ def track(request, reference, token):
         render(
             request,
             "guichet/track.html",
-            {"complaint": complaint, "show_description": show_description},
+            {
+                "complaint": complaint,
+                "show_description": show_description,
+                "case": public_case_info(complaint),
+                "timeline": public_timeline(complaint),
+            },
+        )
+    )
+
+
+@require_GET
+@never_cache
+def nearby(request):
+    """JSON for the form: open complaints of the same family near the placed point."""
+    query = NearbyQueryForm(request.GET)
+    if not query.is_valid():
+        return _json_errors(query)
+    data = query.cleaned_data
+    return JsonResponse({"results": nearby_reports(data["category"], data["lat"], data["lon"])})
+
+
+@require_POST
+def follow(request):
+    """Follow an open complaint (JSON, from the form's "already reported" panel)."""
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        return _json_errors(form)
+    complaint = form.cleaned_data["reference"]
+    try:
+        follow_complaint(complaint, form.contact())
+    except IntakeError as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    return _private(
+        JsonResponse(
+            {
+                "reference": complaint.reference,
+                "tracking_url": request.build_absolute_uri(tracking_path(complaint)),
+                "message": _(
+                    "Vous suivez le signalement %(reference)s. Un courriel avec son lien de "
+                    "suivi vous a été envoyé."
+                )
+                % {"reference": complaint.reference},
+            }
         )
     )

@@ -273,3 +273,20 @@ def test_garbage_posts_are_refused_without_error_page(client, paris, body, conte
     response = client.generic("POST", "/signaler/", body, content_type=content_type)
     assert response.status_code == 400
     assert Complaint.objects.count() == 0
+
+
+def test_tracking_page_shows_the_public_timeline_and_answer(client, noise):
+    from traitement.services import answer, case_for, qualify
+
+    post_report(client, category=noise.pk, description="Cris la nuit", **IN_11E)
+    complaint = Complaint.objects.get()
+    case = case_for(complaint)
+    qualify(case, None, comment="note interne : voisin connu")
+    answer(case, None, "Une patrouille <b>passera</b> ce soir.")
+    html = client.get(f"/suivi/{complaint.reference}/{complaint.tracking_token}/").content.decode()
+    assert '<strong class="badge status-answered" id="statut">Répondue</strong>' in html
+    timeline = html[html.index('id="historique"') :]
+    assert "Nouvelle" in timeline and "Qualifiée" in timeline and "Répondue" in timeline
+    assert "Une patrouille &lt;b&gt;passera&lt;/b&gt; ce soir." in html
+    assert "note interne" not in html
+    assert f"<dd>{case.desk.name}</dd>" in html.replace("&#x27;", "'")

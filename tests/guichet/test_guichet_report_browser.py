@@ -61,7 +61,7 @@ def test_report_on_the_map_end_to_end(page, live_server, paris_live):
     link.click()
     expect(page.locator("h1")).to_contain_text(complaint.reference)
     expect(page.locator("#statut")).to_have_text("Nouvelle")
-    expect(page.locator(".summary")).to_contain_text("Folie-Méricourt")
+    expect(page.locator("main")).to_contain_text("quartier Folie-Méricourt, Paris 11e")
 
 
 def test_emergency_and_police_complaint_guidance(page, live_server, paris_live):
@@ -160,3 +160,39 @@ def test_phone_viewport(browser, live_server, paris_live):
         assert Complaint.objects.get().arrondissement.number == 11
     finally:
         context.close()
+
+
+def test_already_reported_nearby_can_be_followed(page, live_server, paris_live):
+    from doleances.models import Category, Complainant
+    from doleances.services import ComplaintInput, file_complaint
+
+    existing = file_complaint(
+        ComplaintInput(
+            category=Category.objects.get(code="bruit-etablissement"),
+            channel="web",
+            description="Bar bruyant",
+            latitude=IN_11E[0] + 0.0003,
+            longitude=IN_11E[1],
+        )
+    )
+    open_form(page, live_server)
+    page.select_option("#id_category", label="Bruit sur la voie publique")
+    page.locator("#carte").click(position=map_point(page, *IN_11E))
+    panel = page.locator("#doublons")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("Déjà signalé à proximité")
+    expect(panel).to_contain_text(existing.reference)
+    expect(panel).not_to_contain_text("Bar bruyant")
+    panel.get_by_role("button", name="Suivre ce signalement").click()
+    expect(page.locator("#suivre-courriel-0")).to_be_focused()
+    page.keyboard.type("voisine@example.org")
+    page.keyboard.press("Enter")  # follows; does not send the new report
+    link = panel.locator(".lien-suivi-doublon")
+    expect(link).to_have_attribute(
+        "href", f"{live_server.url}/suivi/{existing.reference}/{existing.tracking_token}/"
+    )
+    assert Complainant.objects.get(email="voisine@example.org").complaint_id == existing.pk
+    assert Complaint.objects.count() == 1
+    link.click()
+    expect(page.locator("h1")).to_contain_text(existing.reference)
+    expect(page.locator("#historique")).to_contain_text("Nouvelle")

@@ -46,6 +46,100 @@
   description.addEventListener("input", countText);
   countText();
 
+  /* Already reported nearby: offer to follow an open complaint instead of filing again. */
+  var panel = document.getElementById("doublons");
+  var list = document.getElementById("doublons-liste");
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var nearbySeq = 0;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function followBlock(item, index) {
+    var box = el("div", { "class": "follow", id: "suivre-" + index, hidden: "" });
+    var label = el("label", { "for": "suivre-courriel-" + index }, "Votre courriel");
+    // No name attribute: this address is not part of the new report.
+    var email = el("input", { type: "email", id: "suivre-courriel-" + index, autocomplete: "email" });
+    var confirm = el("button", { type: "button" }, "Confirmer le suivi");
+    var message = el("p", { "class": "error", role: "alert", hidden: "" });
+    var field = el("div", { "class": "field" });
+    field.append(label, email);
+    box.append(field, confirm, message);
+
+    function send() {
+      var body = new URLSearchParams({ reference: item.reference, email: email.value });
+      fetch(panel.dataset.followUrl, {
+        method: "POST", credentials: "same-origin", body: body,
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" }
+      }).then(function (r) { return r.json(); }).then(function (answer) {
+        if (answer.errors) {
+          var all = [];
+          Object.keys(answer.errors).forEach(function (k) { all = all.concat(answer.errors[k]); });
+          message.textContent = all.join(" ");
+          message.hidden = false;
+          email.focus();
+          return;
+        }
+        box.replaceChildren(
+          el("p", { "class": "success", role: "status" }, answer.message),
+          (function () {
+            var p = el("p", {}, "Lien de suivi : ");
+            p.append(el("a", { href: answer.tracking_url, "class": "lien-suivi-doublon" }, answer.tracking_url));
+            return p;
+          })()
+        );
+      }).catch(function () {
+        message.textContent = "Le suivi n'a pas pu être enregistré. Réessayez.";
+        message.hidden = false;
+      });
+    }
+    confirm.addEventListener("click", send);
+    email.addEventListener("keydown", function (event) {
+      // Enter here follows the complaint; it must not send the new report.
+      if (event.key === "Enter") { event.preventDefault(); send(); }
+    });
+    return box;
+  }
+
+  function showNearby(results) {
+    list.replaceChildren();
+    results.forEach(function (item, index) {
+      var li = el("li");
+      li.append(
+        el("strong", {}, item.category),
+        document.createTextNode(" — " + item.reference + ", signalé le " + item.received_label +
+          ", à " + item.distance_m + " m — " + item.status_label + " ")
+      );
+      var open = el("button", { type: "button", "class": "secondary", "aria-expanded": "false",
+        "aria-controls": "suivre-" + index }, "Suivre ce signalement");
+      var box = followBlock(item, index);
+      open.addEventListener("click", function () {
+        box.hidden = !box.hidden;
+        open.setAttribute("aria-expanded", String(!box.hidden));
+        if (!box.hidden) { box.querySelector("input").focus(); }
+      });
+      li.append(open, box);
+      list.append(li);
+    });
+    panel.hidden = results.length === 0;
+  }
+
+  form.addEventListener("cpps:where-or-what-changed", function () {
+    var lat = document.getElementById("id_latitude").value;
+    var lon = document.getElementById("id_longitude").value;
+    var seq = ++nearbySeq;
+    if (!select.value || !lat || !lon) { showNearby([]); return; }
+    var query = new URLSearchParams({ category: select.value, lat: lat, lon: lon });
+    fetch(panel.dataset.url + "?" + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (answer) { if (seq === nearbySeq) { showNearby(answer.results || []); } })
+      .catch(function () { /* The panel is a help, not a step: the report can still be sent. */ });
+  });
+
   /* Map */
   if (typeof L === "undefined") { return; }
   var block = document.getElementById("carte-bloc");
