@@ -761,7 +761,7 @@ def generate(
 
     Deterministic: the same arguments always give the same arrays.
     """
-    end = end or date.today()
+    end = end or datetime.now(PARIS_TZ).date()
     if end <= start:
         raise ValueError("end must be after start")
     categories = tuple(categories or default_categories())
