@@ -140,6 +140,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = CPPS_VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Leaflet is served from its pip package (xstatic-leaflet), never from a CDN or a copy.
 STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 MEDIA_URL = "media/"
@@ -165,6 +166,9 @@ CPPS_MAP_TILE_ATTRIBUTION = os.environ.get("CPPS_MAP_TILE_ATTRIBUTION", "")
 
 # The home page lists the demo accounts (demo instances only).
 CPPS_SHOW_DEMO_ACCOUNTS = _env_bool("CPPS_SHOW_DEMO_ACCOUNTS", DEBUG)
+
+# Personal data of complainants is erased this many months after a case is closed.
+CPPS_RETENTION_MONTHS = int(os.environ.get("CPPS_RETENTION_MONTHS", "12"))
 
 # Intake limits.
 CPPS_DESCRIPTION_MAX_LENGTH = 4000
