@@ -25,7 +25,7 @@ FILED_MAX = 20
 
 
 def _private(response):
-    """Pages holding a tracking link: never cached, never sent as referrer to other sites."""
+    """Pages holding a tracking link: not indexed, the link never sent as referrer elsewhere."""
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
