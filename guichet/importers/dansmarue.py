@@ -25,6 +25,8 @@ from guichet.importers.base import (
     row_key,
 )
 from guichet.importers.fields import (
+    LATITUDE,
+    LONGITUDE,
     RowError,
     clean_postal_code,
     parse_datetime,
@@ -33,6 +35,7 @@ from guichet.importers.fields import (
 )
 
 SOURCE = "dansmarue"
+DECLARED_ON = gettext_lazy("Date de déclaration")
 
 
 class DansMaRueConverter(Converter):
@@ -77,8 +80,8 @@ class DansMaRueConverter(Converter):
                     _("Géométrie illisible : « %(value)s ».") % {"value": shape[:80]}
                 ) from exc
         return (
-            parse_float(self._get(values, "latitude"), _("Latitude")),
-            parse_float(self._get(values, "longitude"), _("Longitude")),
+            parse_float(self._get(values, "latitude"), LATITUDE),
+            parse_float(self._get(values, "longitude"), LONGITUDE),
         )
 
     def convert(self, values: list[str]) -> ComplaintInput:
@@ -88,7 +91,7 @@ class DansMaRueConverter(Converter):
         match = self.classifier.classify(type_label, subtype_label)
         if not match.recognised:
             self.unmapped[(type_label, subtype_label)] += 1
-        received = parse_datetime(self._get(values, "datedecl"), _("Date de déclaration"))
+        received = parse_datetime(self._get(values, "datedecl"), DECLARED_ON)
         if received is None:
             raise RowError(_("Date de déclaration manquante."))
         latitude, longitude = self._point(values)

@@ -13,6 +13,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Names of values in messages; lazy, so that only a rejected row pays the translation.
+LATITUDE = gettext_lazy("Latitude")
+LONGITUDE = gettext_lazy("Longitude")
 
 
 class RowError(ValueError):
@@ -56,7 +61,7 @@ def parse_point(text: str) -> tuple[float, float] | None:
         parts = [text]
     if len(parts) != 2:
         raise RowError(_("Point illisible : « %(value)s ».") % {"value": text})
-    return parse_float(parts[0], _("Latitude")), parse_float(parts[1], _("Longitude"))
+    return parse_float(parts[0], LATITUDE), parse_float(parts[1], LONGITUDE)
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,8 @@ from guichet.importers.base import (
     row_key,
 )
 from guichet.importers.fields import (
+    LATITUDE,
+    LONGITUDE,
     RowError,
     clean_postal_code,
     parse_datetime,
@@ -42,6 +44,11 @@ FIELDS = (
     "channel",
 )
 SOURCE_MAX_LENGTH = Complaint._meta.get_field("source").max_length
+# Names of the fields in messages; lazy, so that only a rejected row pays the translation.
+DATE_LABELS = {
+    "occurred_at": gettext_lazy("Date des faits"),
+    "received_at": gettext_lazy("Date de réception"),
+}
 _DATE_FIELDS = ("occurred_at", "received_at")
 _DEFAULTABLE = ("category", "channel", "postal_code", "address", "description")
 
@@ -181,10 +188,6 @@ class MappingConverter(Converter):
         self.positions = {
             name: columns[s.column.strip().lower()] for name, s in self.fields.items()
         }
-        if "category" not in self.fields and "category" not in self.defaults:
-            raise _config_error(
-                _("indiquez la colonne de la catégorie ou une catégorie par défaut.")
-            )
 
     def _raw(self, values: list[str], name: str) -> str:
         position = self.positions.get(name)
@@ -212,12 +215,12 @@ class MappingConverter(Converter):
         if "point" in self.fields:
             latitude, longitude = parse_point(self._raw(values, "point")) or (None, None)
         if latitude is None and "latitude" in self.fields:
-            latitude = parse_float(self._raw(values, "latitude"), _("Latitude"))
-            longitude = parse_float(self._raw(values, "longitude"), _("Longitude"))
+            latitude = parse_float(self._raw(values, "latitude"), LATITUDE)
+            longitude = parse_float(self._raw(values, "longitude"), LONGITUDE)
         dates = {
             name: parse_datetime(
                 self._raw(values, name),
-                _("Date des faits") if name == "occurred_at" else _("Date de réception"),
+                DATE_LABELS[name],
                 self.fields[name].format or self.date_format,
             )
             for name in _DATE_FIELDS
