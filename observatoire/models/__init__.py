@@ -1,0 +1,3 @@
+from .subscriptions import AlertSubscription
+
+__all__ = ["AlertSubscription"]
