@@ -160,6 +160,11 @@ EMAIL_PORT = int(os.environ.get("CPPS_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("CPPS_FROM_EMAIL", "doleances@cpps.paris.invalid")
 CPPS_GEOCODER = os.environ.get("CPPS_GEOCODER", "territory.geocoding.PostalCodeGeocoder")
 
+# Public address of the site, for links in e-mails (tracking pages).
+CPPS_PUBLIC_URL = os.environ.get("CPPS_PUBLIC_URL", "http://127.0.0.1:8000")
+# Desk that receives complaints no routing rule matches.
+CPPS_ROUTING_FALLBACK_DESK = os.environ.get("CPPS_ROUTING_FALLBACK_DESK", "ville-doleances")
+
 # Map: our own vector outlines always; a raster tile layer only when configured.
 CPPS_MAP_TILE_URL = os.environ.get("CPPS_MAP_TILE_URL", "")
 CPPS_MAP_TILE_ATTRIBUTION = os.environ.get("CPPS_MAP_TILE_ATTRIBUTION", "")
