@@ -95,7 +95,11 @@ class DansMaRueConverter(Converter):
         if received is None:
             raise RowError(_("Date de déclaration manquante."))
         latitude, longitude = self._point(values)
-        external_id = self._get(values, "id_dmr") or self._get(values, "numero")
+        external_id = self._get(values, "id_dmr")
+        numero = self._get(values, "numero")
+        if not external_id and numero:
+            # `numero` alone repeats across DansMaRue's numbering series; with the day it does not.
+            external_id = f"numero-{numero}-{received.date().isoformat()}"
         return ComplaintInput(
             category=match.category,
             channel=Channel.DANSMARUE,

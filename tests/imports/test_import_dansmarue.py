@@ -192,3 +192,21 @@ def test_a_file_without_the_needed_columns_is_refused_before_reading(paris, var_
         run("dansmarue", str(path))
     with pytest.raises(CommandError, match="introuvable"):
         run("dansmarue", str(tmp_path / "absent.csv"))
+
+
+def test_an_export_without_id_dmr_keeps_reports_sharing_a_numero_apart(paris, var_dir, tmp_path):
+    with SAMPLE.open(encoding="utf-8", newline="") as fh:
+        rows = [row for _i, row in zip(range(2000), csv.DictReader(fh), strict=False)]
+    numeros = [row["numero"] for row in rows]
+    assert len(set(numeros)) < len(numeros)  # the sample does repeat numeros
+    path = tmp_path / "ancien-format.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, [name for name in rows[0] if name != "id_dmr"])
+        writer.writeheader()
+        writer.writerows({k: v for k, v in row.items() if k != "id_dmr"} for row in rows)
+
+    first, _text = run("dansmarue", str(path))
+    again, _text = run("dansmarue", str(path))
+
+    assert (first["created"], first["existing"]) == (2000, 0)
+    assert (again["created"], again["existing"]) == (0, 2000)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doleances.choices import Status
 from guichet.importers.base import ImportConfigError
@@ -24,7 +25,7 @@ def _positive(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Importe des signalements depuis un fichier CSV (export DansMaRue ou CSV quelconque "
         "décrit par un fichier de correspondance). Relancer la commande reprend un import "
         "interrompu et n'importe jamais deux fois la même ligne."
