@@ -7,7 +7,7 @@ handful of queries instead of several per complaint.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +19,7 @@ from doleances.models import Complainant, Complaint, ReferenceCounter
 from doleances.models.complaint import format_reference
 from doleances.services import (
     ComplaintInput,
+    ResolvedLocation,
     build_complaint,
     resolve_locations,
     validate_input,
@@ -80,7 +81,7 @@ def file_complaints(items: Sequence[ComplaintInput], *, signal: bool = True) -> 
         else:
             candidates.append(index)
     placed = resolve_locations([items[i] for i in candidates])
-    located: list[tuple[int, object]] = []
+    located: list[tuple[int, ResolvedLocation]] = []
     for index, where in zip(candidates, placed, strict=True):
         if isinstance(where, str):
             rejected.append((index, where))
@@ -114,15 +115,11 @@ def _store(items, located, rejected, signal) -> BulkResult:
                 seen.add(key)
             kept.append((index, where, item.received_at or timezone.now()))
 
-        by_year: dict[int, list[int]] = defaultdict(list)
-        years = []
-        for position, (_index, _where, received) in enumerate(kept):
-            year = timezone.localtime(received).year
-            years.append(year)
-            by_year[year].append(position)
+        # References are numbered per year of reception (Paris time): one block per year.
+        years = [timezone.localtime(received).year for _index, _where, received in kept]
         next_number = {
-            year: ReferenceCounter.reserve(year, len(positions))
-            for year, positions in sorted(by_year.items())
+            year: ReferenceCounter.reserve(year, count)
+            for year, count in sorted(Counter(years).items())
         }
         complaints = []
         for (index, where, received), year in zip(kept, years, strict=True):
