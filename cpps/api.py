@@ -16,8 +16,8 @@ def exception_handler(exc, context):
     if response is not None:
         return response
     if isinstance(exc, DjangoValidationError):
-        return Response({"errors": exc.message_dict if hasattr(exc, "error_dict") else exc.messages},
-                        status=status.HTTP_400_BAD_REQUEST)
+        errors = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (ValueError, TypeError, KeyError)):
         return Response({"detail": "Requête invalide."}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DatabaseError):

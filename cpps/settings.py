@@ -41,10 +41,10 @@ CPPS_DATA_DIR = os.environ.get("CPPS_DATA_DIR") or str(BASE_DIR.parent / "shared
 
 SECRET_KEY = os.environ.get("CPPS_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 DEBUG = _env_bool("CPPS_DEBUG", True)
-ALLOWED_HOSTS = [h for h in os.environ.get("CPPS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CPPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("CPPS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CPPS_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -151,7 +151,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Outside services, each behind one interface with a console/null backend (geocoder: territory/geocoding.py).
+# Outside services, each behind one interface with a console/null backend
+# (e-mail: Django backends; geocoder: territory/geocoding.py).
 EMAIL_BACKEND = os.environ.get(
     "CPPS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -55,7 +55,9 @@ def clean_photo(uploaded) -> CleanPhoto:
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise PhotoError(_("Le fichier joint n'est pas une image lisible (JPEG, PNG ou WebP).")) from exc
+        raise PhotoError(
+            _("Le fichier joint n'est pas une image lisible (JPEG, PNG ou WebP).")
+        ) from exc
     content = out.getvalue()
     return CleanPhoto(
         content=content,

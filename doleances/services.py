@@ -150,7 +150,7 @@ def resolve_locations(items: list[ComplaintInput]) -> list[ResolvedLocation | st
         postal_codes.append(postal_code)
     located = locate_many(lats, lons)
     results: list[ResolvedLocation | str] = []
-    for i, item in enumerate(items):
+    for i in range(len(items)):
         lat, lon = lats[i], lons[i]
         if math.isfinite(lat):
             if not located.quartier_id[i]:

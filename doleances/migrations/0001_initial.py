@@ -7,165 +7,404 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territory', '0001_initial'),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('label', models.CharField(max_length=160, verbose_name='libellé')),
-                ('help_text', models.TextField(blank=True, verbose_name='aide à la saisie')),
-                ('service_code', models.CharField(max_length=60, unique=True, verbose_name='code de service Open311')),
-                ('default_priority', models.PositiveSmallIntegerField(choices=[(1, 'Basse'), (2, 'Normale'), (3, 'Haute'), (4, 'Urgente')], default=2, verbose_name='priorité par défaut')),
-                ('answer_deadline_days', models.PositiveSmallIntegerField(default=15, verbose_name='délai de réponse (jours)')),
-                ('is_emergency', models.BooleanField(default=False, help_text="Le signalement invite à appeler le 17 ou le 112 au lieu d'écrire.", verbose_name='urgence')),
-                ('requires_police_complaint', models.BooleanField(default=False, help_text='Vols, agressions : la personne est invitée à porter plainte.', verbose_name='orienter vers un dépôt de plainte')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("label", models.CharField(max_length=160, verbose_name="libellé")),
+                ("help_text", models.TextField(blank=True, verbose_name="aide à la saisie")),
+                (
+                    "service_code",
+                    models.CharField(
+                        max_length=60, unique=True, verbose_name="code de service Open311"
+                    ),
+                ),
+                (
+                    "default_priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Basse"), (2, "Normale"), (3, "Haute"), (4, "Urgente")],
+                        default=2,
+                        verbose_name="priorité par défaut",
+                    ),
+                ),
+                (
+                    "answer_deadline_days",
+                    models.PositiveSmallIntegerField(
+                        default=15, verbose_name="délai de réponse (jours)"
+                    ),
+                ),
+                (
+                    "is_emergency",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Le signalement invite à appeler le 17 ou le 112 au lieu d'écrire.",
+                        verbose_name="urgence",
+                    ),
+                ),
+                (
+                    "requires_police_complaint",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Vols, agressions : la personne est invitée à porter plainte.",
+                        verbose_name="orienter vers un dépôt de plainte",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
             ],
             options={
-                'verbose_name': 'catégorie de doléance',
-                'verbose_name_plural': 'catégories de doléances',
-                'ordering': ['family__order', 'order', 'code'],
+                "verbose_name": "catégorie de doléance",
+                "verbose_name_plural": "catégories de doléances",
+                "ordering": ["family__order", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Family',
+            name="Family",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('label', models.CharField(max_length=120, verbose_name='libellé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('for_city_services', models.BooleanField(default=False, help_text='Famille hors tranquillité publique, transmise aux services de la Ville.', verbose_name='signalements pour les services de la Ville')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("label", models.CharField(max_length=120, verbose_name="libellé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "for_city_services",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Famille hors tranquillité publique, transmise aux services de la Ville.",
+                        verbose_name="signalements pour les services de la Ville",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'famille de doléances',
-                'verbose_name_plural': 'familles de doléances',
-                'ordering': ['order', 'code'],
+                "verbose_name": "famille de doléances",
+                "verbose_name_plural": "familles de doléances",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='référence')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='reçue le')),
-                ('occurred_at', models.DateTimeField(blank=True, null=True, verbose_name='survenue le')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('channel', models.CharField(choices=[('web', 'Formulaire web'), ('api', 'API partenaire'), ('open311', 'Open311'), ('phone_3975', 'Téléphone 3975'), ('totem', 'Totem de rue'), ('dansmarue', 'DansMaRue'), ('commissariat', "Cellule d'écoute du commissariat"), ('import', 'Import de fichier')], max_length=20, verbose_name='canal')),
-                ('status', models.CharField(choices=[('new', 'Nouvelle'), ('qualified', 'Qualifiée'), ('assigned', 'Attribuée'), ('in_progress', 'En cours de traitement'), ('answered', 'Répondue'), ('closed', 'Clôturée')], db_index=True, default='new', max_length=20, verbose_name='statut')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Basse'), (2, 'Normale'), (3, 'Haute'), (4, 'Urgente')], default=2, verbose_name='priorité')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='adresse')),
-                ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='code postal')),
-                ('precision', models.CharField(choices=[('point', 'Point placé sur la carte'), ('address', 'Adresse géocodée'), ('postal_code', 'Approximative (code postal)'), ('none', 'Inconnue')], default='point', max_length=20, verbose_name='précision de la localisation')),
-                ('h3_r8', models.BigIntegerField(blank=True, null=True)),
-                ('h3_r9', models.BigIntegerField(blank=True, null=True)),
-                ('h3_r10', models.BigIntegerField(blank=True, null=True)),
-                ('h3_r11', models.BigIntegerField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, max_length=60, verbose_name='source')),
-                ('external_id', models.CharField(blank=True, max_length=120, verbose_name='identifiant externe')),
-                ('media_url', models.URLField(blank=True, max_length=500, verbose_name='lien vers un média')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('arrondissement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='territory.arrondissement', verbose_name='arrondissement')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='doleances.category', verbose_name='catégorie')),
-                ('quartier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='territory.quartier', verbose_name='quartier')),
-                ('sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='territory.sector', verbose_name='secteur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=20, unique=True, verbose_name="référence"),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="reçue le"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="survenue le"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Formulaire web"),
+                            ("api", "API partenaire"),
+                            ("open311", "Open311"),
+                            ("phone_3975", "Téléphone 3975"),
+                            ("totem", "Totem de rue"),
+                            ("dansmarue", "DansMaRue"),
+                            ("commissariat", "Cellule d'écoute du commissariat"),
+                            ("import", "Import de fichier"),
+                        ],
+                        max_length=20,
+                        verbose_name="canal",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Nouvelle"),
+                            ("qualified", "Qualifiée"),
+                            ("assigned", "Attribuée"),
+                            ("in_progress", "En cours de traitement"),
+                            ("answered", "Répondue"),
+                            ("closed", "Clôturée"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Basse"), (2, "Normale"), (3, "Haute"), (4, "Urgente")],
+                        default=2,
+                        verbose_name="priorité",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="adresse")),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=5, verbose_name="code postal"),
+                ),
+                (
+                    "precision",
+                    models.CharField(
+                        choices=[
+                            ("point", "Point placé sur la carte"),
+                            ("address", "Adresse géocodée"),
+                            ("postal_code", "Approximative (code postal)"),
+                            ("none", "Inconnue"),
+                        ],
+                        default="point",
+                        max_length=20,
+                        verbose_name="précision de la localisation",
+                    ),
+                ),
+                ("h3_r8", models.BigIntegerField(blank=True, null=True)),
+                ("h3_r9", models.BigIntegerField(blank=True, null=True)),
+                ("h3_r10", models.BigIntegerField(blank=True, null=True)),
+                ("h3_r11", models.BigIntegerField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, max_length=60, verbose_name="source")),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="identifiant externe"
+                    ),
+                ),
+                (
+                    "media_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="lien vers un média"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "arrondissement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="territory.arrondissement",
+                        verbose_name="arrondissement",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="doleances.category",
+                        verbose_name="catégorie",
+                    ),
+                ),
+                (
+                    "quartier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="territory.quartier",
+                        verbose_name="quartier",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="territory.sector",
+                        verbose_name="secteur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'doléance',
-                'verbose_name_plural': 'doléances',
-                'ordering': ['-received_at'],
+                "verbose_name": "doléance",
+                "verbose_name_plural": "doléances",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='Complainant',
+            name="Complainant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='courriel')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('consent_contact', models.BooleanField(default=False, verbose_name="accepte d'être recontacté·e")),
-                ('is_original_reporter', models.BooleanField(default=True, verbose_name='auteur du signalement')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='effacé le')),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='complainants', to='doleances.complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="courriel")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                (
+                    "consent_contact",
+                    models.BooleanField(default=False, verbose_name="accepte d'être recontacté·e"),
+                ),
+                (
+                    "is_original_reporter",
+                    models.BooleanField(default=True, verbose_name="auteur du signalement"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "erased_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="effacé le"),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="complainants",
+                        to="doleances.complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'déclarant·e',
-                'verbose_name_plural': 'déclarant·es',
+                "verbose_name": "déclarant·e",
+                "verbose_name_plural": "déclarant·es",
             },
         ),
         migrations.CreateModel(
-            name='DansMaRueType',
+            name="DansMaRueType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dmr_id', models.PositiveIntegerField(unique=True, verbose_name='identifiant DansMaRue')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('path', models.CharField(max_length=400, verbose_name='chemin')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dansmarue_types', to='doleances.category', verbose_name='catégorie cpps')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='doleances.dansmaruetype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dmr_id",
+                    models.PositiveIntegerField(unique=True, verbose_name="identifiant DansMaRue"),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                ("path", models.CharField(max_length=400, verbose_name="chemin")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dansmarue_types",
+                        to="doleances.category",
+                        verbose_name="catégorie cpps",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="doleances.dansmaruetype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'type DansMaRue',
-                'verbose_name_plural': 'types DansMaRue',
-                'ordering': ['path'],
+                "verbose_name": "type DansMaRue",
+                "verbose_name_plural": "types DansMaRue",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='category',
-            name='family',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='categories', to='doleances.family', verbose_name='famille'),
+            model_name="category",
+            name="family",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="categories",
+                to="doleances.family",
+                verbose_name="famille",
+            ),
         ),
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=doleances.models.complaint.photo_upload_path, verbose_name='photo')),
-                ('sha256', models.CharField(max_length=64)),
-                ('width', models.PositiveIntegerField(default=0)),
-                ('height', models.PositiveIntegerField(default=0)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='doleances.complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        upload_to=doleances.models.complaint.photo_upload_path, verbose_name="photo"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("width", models.PositiveIntegerField(default=0)),
+                ("height", models.PositiveIntegerField(default=0)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="doleances.complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
             },
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['status', 'received_at'], name='doleances_c_status_683978_idx'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["status", "received_at"], name="doleances_c_status_683978_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['category', 'received_at'], name='doleances_c_categor_6e679a_idx'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["category", "received_at"], name="doleances_c_categor_6e679a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['arrondissement', 'received_at'], name='doleances_c_arrondi_010fa7_idx'),
+            model_name="complaint",
+            index=models.Index(
+                fields=["arrondissement", "received_at"], name="doleances_c_arrondi_010fa7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('source', 'external_id'), name='complaint_unique_external_id'),
+            model_name="complaint",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("source", "external_id"),
+                name="complaint_unique_external_id",
+            ),
         ),
     ]

@@ -19,6 +19,9 @@ class ReferenceCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
     @classmethod
     def reserve(cls, year: int, count: int = 1) -> int:
         """Reserve `count` consecutive numbers and return the first; call inside a transaction."""
@@ -122,9 +125,7 @@ class Complaint(models.Model):
 class Complainant(models.Model):
     """Personal data of a person who reported or follows a complaint; erased after retention."""
 
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="complainants"
-    )
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="complainants")
     name = models.CharField(_("nom"), max_length=150, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)

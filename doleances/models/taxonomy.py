@@ -33,9 +33,7 @@ class Category(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     label = models.CharField(_("libellé"), max_length=160)
     help_text = models.TextField(_("aide à la saisie"), blank=True)
-    service_code = models.CharField(
-        _("code de service Open311"), max_length=60, unique=True
-    )
+    service_code = models.CharField(_("code de service Open311"), max_length=60, unique=True)
     default_priority = models.PositiveSmallIntegerField(
         _("priorité par défaut"), choices=Priority.choices, default=Priority.NORMAL
     )

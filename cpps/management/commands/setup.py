@@ -14,8 +14,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--geo-dir", help="Dossier des GeoJSON officiels (sinon CPPS_GEO_DIR ou téléchargement).")
-        parser.add_argument("--demo-accounts", action="store_true", help="Crée un compte de démonstration par rôle.")
+        parser.add_argument(
+            "--geo-dir",
+            help="Dossier des GeoJSON officiels (sinon CPPS_GEO_DIR ou téléchargement).",
+        )
+        parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help="Crée un compte de démonstration par rôle.",
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
