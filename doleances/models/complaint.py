@@ -158,3 +158,6 @@ class Photo(models.Model):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return f"{self.complaint_id}/{self.sha256[:12]}"
