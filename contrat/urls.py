@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from contrat import views
 
 app_name = "contrat"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("secteurs/<slug:code>/", views.sector, name="sector"),
+    path("priorites/<str:code>/", views.priority, name="priority"),
+    path("indicateurs/<slug:code>/saisir/", views.enter_value, name="enter-value"),
+    path("comparaison/", views.comparison, name="comparison"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("import/", views.import_view, name="import"),
+]

@@ -1,9 +1,10 @@
 from .contract import Action, Axis, Contract, Decision, Priority, SectorDeclination
-from .indicators import Indicator, IndicatorTarget, IndicatorValue
+from .indicators import ComputedRefresh, Indicator, IndicatorTarget, IndicatorValue
 
 __all__ = [
     "Action",
     "Axis",
+    "ComputedRefresh",
     "Contract",
     "Decision",
     "Indicator",

@@ -88,7 +88,10 @@ class Priority(models.Model):
         Partner, blank=True, related_name="led_priorities", verbose_name=_("pilotes")
     )
     associate_partners = models.ManyToManyField(
-        Partner, blank=True, related_name="associated_priorities", verbose_name=_("partenaires associés")
+        Partner,
+        blank=True,
+        related_name="associated_priorities",
+        verbose_name=_("partenaires associés"),
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
 
@@ -126,7 +129,17 @@ class SectorDeclination(models.Model):
 
 
 class Action(models.Model):
+    """A step of a priority, numbered "priority.n" (e.g. "3.2.1"): the number is the action's
+    stable key for imports, given automatically when left empty."""
+
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
+    code = models.CharField(
+        _("numéro"),
+        max_length=20,
+        unique=True,
+        blank=True,
+        help_text=_("Vide : numéroté dans la priorité (ex. 3.2.1)."),
+    )
     sector = models.ForeignKey(
         Sector,
         null=True,
@@ -145,31 +158,74 @@ class Action(models.Model):
     )
     done_on = models.DateField(_("réalisée le"), null=True, blank=True)
 
+    objects = CodeManager()
+
     class Meta:
         ordering = ["priority", "due_date", "pk"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
 
     def __str__(self):
-        return self.title
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = self._next_code()
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.code,)
+
+    def _next_code(self) -> str:
+        prefix = f"{self.priority.code}."
+        numbers = [
+            int(code[len(prefix) :])
+            for code in Action.objects.filter(code__startswith=prefix).values_list(
+                "code", flat=True
+            )
+            if code[len(prefix) :].isdigit()
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1}"
 
 
 class Decision(models.Model):
     """A dated decision of a steering body about a priority (the priority's timeline)."""
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="decisions")
-    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.CASCADE)
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("secteur"),
+        help_text=_("Vide pour une décision du comité de pilotage parisien."),
+    )
     date = models.DateField(_("date"))
     body = models.CharField(
         _("instance"), max_length=120, help_text=_("Ex. : comité de pilotage, CSPA du 18e.")
     )
     text = models.TextField(_("décision"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("enregistrée par"),
     )
 
     class Meta:
         ordering = ["-date", "-pk"]
+        # (priority, sector, date, body) is the natural key used by imports.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["priority", "sector", "date", "body"], name="decision_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["priority", "date", "body"],
+                condition=models.Q(sector__isnull=True),
+                name="decision_unique_paris",
+            ),
+        ]
         verbose_name = _("décision")
         verbose_name_plural = _("décisions")
 

@@ -6,7 +6,9 @@ computed from the observatory's measures (computed source), refreshed by
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner
@@ -39,7 +41,7 @@ class Indicator(models.Model):
         _("mesure de l'observatoire"),
         max_length=60,
         blank=True,
-        help_text=_("Pour un indicateur calculé : code de la mesure (voir la documentation)."),
+        help_text=_("Code de la mesure, pour un indicateur calculé."),
     )
     measure_params = models.JSONField(_("paramètres de la mesure"), default=dict, blank=True)
     baseline_value = models.FloatField(_("valeur de référence"), null=True, blank=True)
@@ -62,10 +64,39 @@ class Indicator(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    @property
+    def is_computed(self) -> bool:
+        return self.source == IndicatorSource.COMPUTED
+
+    def clean(self):
+        from observatoire.services import INDICATOR_MEASURES  # observatoire sits below contrat
+
+        if self.is_computed and self.measure not in INDICATOR_MEASURES:
+            raise ValidationError(
+                {
+                    "measure": _("Mesure inconnue. Mesures possibles : %(measures)s.")
+                    % {"measures": ", ".join(INDICATOR_MEASURES)}
+                }
+            )
+        if not self.is_computed and self.measure:
+            raise ValidationError(
+                {"measure": _("Seul un indicateur calculé a une mesure de l'observatoire.")}
+            )
+
+
+SECTOR_HELP = _("Vide pour Paris.")
+
 
 class IndicatorTarget(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.CASCADE)
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("secteur"),
+        help_text=SECTOR_HELP,
+    )
     year = models.PositiveSmallIntegerField(_("année"))
     value = models.FloatField(_("cible"))
 
@@ -84,18 +115,33 @@ class IndicatorTarget(models.Model):
         verbose_name = _("cible")
         verbose_name_plural = _("cibles")
 
+    def __str__(self):
+        return f"{self.indicator.code} {self.year} {self.sector or 'Paris'} : {self.value:g}"
+
 
 class IndicatorValue(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.CASCADE)
+    sector = models.ForeignKey(
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("secteur"),
+        help_text=SECTOR_HELP,
+    )
     period_start = models.DateField(_("début de période"))
     value = models.FloatField(_("valeur"))
     source_note = models.CharField(_("source de la valeur"), max_length=300, blank=True)
     is_computed = models.BooleanField(_("calculée"), default=False)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("saisie par"),
     )
-    entered_at = models.DateTimeField(_("saisie le"), auto_now=True)
+    # Not auto_now: an import keeps the date of the original entry.
+    entered_at = models.DateTimeField(_("saisie le"), default=timezone.now)
 
     class Meta:
         ordering = ["indicator", "sector", "period_start"]
@@ -111,3 +157,27 @@ class IndicatorValue(models.Model):
         ]
         verbose_name = _("valeur d'indicateur")
         verbose_name_plural = _("valeurs d'indicateurs")
+
+    def __str__(self):
+        return (
+            f"{self.indicator.code} {self.period_start} {self.sector or 'Paris'} : {self.value:g}"
+        )
+
+
+class ComputedRefresh(models.Model):
+    """One run of `contrat.services.refresh_computed_values`: pages compare the latest run with
+    the observatory store's refresh time to know whether computed values are stale."""
+
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    store_refreshed_at = models.DateTimeField(
+        _("état de l'observatoire utilisé"), null=True, blank=True
+    )
+    values = models.PositiveIntegerField(_("valeurs calculées"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("calcul des indicateurs")
+        verbose_name_plural = _("calculs des indicateurs")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} ({self.values})"
