@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-from territory.loader import ARRONDISSEMENTS_FILE, QUARTIERS_FILE, check_files
+from territory.loader import (
+    ARRONDISSEMENTS_FILE,
+    QUARTIERS_FILE,
+    TerritoryFileError,
+    check_file,
+    check_files,
+)
 
 TIMEOUT_SECONDS = 60
 
@@ -19,8 +27,8 @@ def geo_cache_dir() -> Path:
 def ensure_geo_files(sources: dict[str, str] | None = None, target: Path | None = None) -> Path:
     """Return a directory holding valid boundary files, downloading those missing.
 
-    A download goes to a temporary name and is renamed only once checked, so an interrupted
-    or wrong download never poisons the cache.
+    A download goes to a temporary name and takes the final name only once checked, so an
+    interrupted or wrong download never poisons the cache: the next call downloads again.
     """
     sources = sources or settings.CPPS_GEO_SOURCES
     target = Path(target or geo_cache_dir())
@@ -29,16 +37,28 @@ def ensure_geo_files(sources: dict[str, str] | None = None, target: Path | None 
         final = target / name
         if final.exists():
             continue
-        partial = target / (name + ".part")
         url = sources[name]
         if not url.startswith(("https://", "http://")):
-            raise ValueError(f"URL de téléchargement non prise en charge : {url}")
-        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            partial.write_bytes(response.read())
+            raise TerritoryFileError(
+                _("URL de téléchargement non prise en charge : %(url)s") % {"url": url}
+            )
+        partial = target / (name + ".part")
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                partial.write_bytes(response.read())
+            check_file(partial, name)
+        except (urllib.error.URLError, OSError) as exc:
+            partial.unlink(missing_ok=True)
+            raise TerritoryFileError(
+                _("Téléchargement impossible de %(url)s : %(error)s") % {"url": url, "error": exc}
+            ) from exc
+        except TerritoryFileError:
+            partial.unlink(missing_ok=True)
+            raise
         partial.replace(final)
     try:
         check_files(target / ARRONDISSEMENTS_FILE, target / QUARTIERS_FILE)
-    except ValueError:
+    except TerritoryFileError:
         for name in (ARRONDISSEMENTS_FILE, QUARTIERS_FILE):
             (target / name).unlink(missing_ok=True)
         raise

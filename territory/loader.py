@@ -8,6 +8,8 @@ from pathlib import Path
 import shapely
 from django.core.management import call_command
 from django.db import transaction
+from django.utils.translation import gettext as _
+from shapely.errors import GEOSException
 
 from territory.models import Arrondissement, Quartier, Sector
 from territory.services import invalidate_territory_index
@@ -20,31 +22,51 @@ class TerritoryFileError(ValueError):
     """A boundary file is missing or does not hold what the official dataset holds."""
 
 
-def _read_features(path: Path, expected: int, required: set[str]) -> list[dict]:
+# What each official file must hold: number of features and the properties we read.
+EXPECTED = {
+    ARRONDISSEMENTS_FILE: (20, {"c_ar", "c_arinsee"}),
+    QUARTIERS_FILE: (80, {"c_qu", "c_quinsee", "l_qu", "c_ar"}),
+}
+
+
+def check_file(path: Path, kind: str) -> list[dict]:
+    """The features of a boundary file of `kind` (a file name of EXPECTED), once checked."""
+    expected, required = EXPECTED[kind]
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise TerritoryFileError(f"{path} : fichier illisible ({exc})") from exc
+        raise TerritoryFileError(
+            _("%(path)s : fichier illisible (%(error)s)") % {"path": path, "error": exc}
+        ) from exc
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or len(features) != expected:
         raise TerritoryFileError(
-            f"{path} : {expected} entités attendues, {len(features or [])} trouvées"
+            _("%(path)s : %(expected)s entités attendues, %(found)s trouvées")
+            % {"path": path, "expected": expected, "found": len(features or [])}
         )
     for feature in features:
-        missing = required - set(feature.get("properties") or {})
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        missing = required - set(props or {})
         if missing:
-            raise TerritoryFileError(f"{path} : propriétés manquantes {sorted(missing)}")
-        geometry = shapely.from_geojson(json.dumps(feature["geometry"]))
-        if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            raise TerritoryFileError(f"{path} : géométrie invalide")
+            raise TerritoryFileError(
+                _("%(path)s : propriétés manquantes %(missing)s")
+                % {"path": path, "missing": ", ".join(sorted(missing))}
+            )
+        try:
+            geometry = shapely.from_geojson(json.dumps(feature["geometry"]))
+        except (KeyError, TypeError, ValueError, GEOSException):
+            geometry = None
+        if (
+            geometry is None
+            or geometry.is_empty
+            or geometry.geom_type not in ("Polygon", "MultiPolygon")
+        ):
+            raise TerritoryFileError(_("%(path)s : géométrie invalide") % {"path": path})
     return features
 
 
 def check_files(arrondissements: Path, quartiers: Path) -> tuple[list[dict], list[dict]]:
-    return (
-        _read_features(arrondissements, 20, {"c_ar", "c_arinsee"}),
-        _read_features(quartiers, 80, {"c_qu", "c_quinsee", "l_qu", "c_ar"}),
-    )
+    return check_file(arrondissements, ARRONDISSEMENTS_FILE), check_file(quartiers, QUARTIERS_FILE)
 
 
 @transaction.atomic

@@ -5,65 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Arrondissement',
+            name="Arrondissement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='numéro')),
-                ('insee_code', models.CharField(max_length=5, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('official_name', models.CharField(blank=True, max_length=100, verbose_name='nom officiel')),
-                ('postal_codes', models.CharField(help_text='Séparés par des virgules.', max_length=50, verbose_name='codes postaux')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population légale')),
-                ('geometry', models.TextField(blank=True, verbose_name='géométrie (GeoJSON)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="numéro")),
+                (
+                    "insee_code",
+                    models.CharField(max_length=5, unique=True, verbose_name="code INSEE"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "official_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="nom officiel"),
+                ),
+                (
+                    "postal_codes",
+                    models.CharField(
+                        help_text="Séparés par des virgules.",
+                        max_length=50,
+                        verbose_name="codes postaux",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(default=0, verbose_name="population légale"),
+                ),
+                ("geometry", models.TextField(blank=True, verbose_name="géométrie (GeoJSON)")),
             ],
             options={
-                'verbose_name': 'arrondissement',
-                'verbose_name_plural': 'arrondissements',
-                'ordering': ['number'],
+                "verbose_name": "arrondissement",
+                "verbose_name_plural": "arrondissements",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('order', models.PositiveSmallIntegerField(unique=True, verbose_name='ordre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("order", models.PositiveSmallIntegerField(unique=True, verbose_name="ordre")),
             ],
             options={
-                'verbose_name': 'secteur (CSPA)',
-                'verbose_name_plural': 'secteurs (CSPA)',
-                'ordering': ['order'],
+                "verbose_name": "secteur (CSPA)",
+                "verbose_name_plural": "secteurs (CSPA)",
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Quartier',
+            name="Quartier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('insee_code', models.CharField(max_length=7, unique=True, verbose_name='code INSEE')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='numéro')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('area_m2', models.FloatField(default=0, verbose_name='surface (m²)')),
-                ('geometry', models.TextField(verbose_name='géométrie (GeoJSON)')),
-                ('arrondissement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quartiers', to='territory.arrondissement', verbose_name='arrondissement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "insee_code",
+                    models.CharField(max_length=7, unique=True, verbose_name="code INSEE"),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="numéro")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("area_m2", models.FloatField(default=0, verbose_name="surface (m²)")),
+                ("geometry", models.TextField(verbose_name="géométrie (GeoJSON)")),
+                (
+                    "arrondissement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quartiers",
+                        to="territory.arrondissement",
+                        verbose_name="arrondissement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quartier administratif',
-                'verbose_name_plural': 'quartiers administratifs',
-                'ordering': ['number'],
+                "verbose_name": "quartier administratif",
+                "verbose_name_plural": "quartiers administratifs",
+                "ordering": ["number"],
             },
         ),
         migrations.AddField(
-            model_name='arrondissement',
-            name='sector',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arrondissements', to='territory.sector', verbose_name='secteur'),
+            model_name="arrondissement",
+            name="sector",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="arrondissements",
+                to="territory.sector",
+                verbose_name="secteur",
+            ),
         ),
     ]
