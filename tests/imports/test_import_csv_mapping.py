@@ -241,3 +241,31 @@ def test_unreadable_mapping_file(paris, var_dir, tmp_path):
     broken.write_text("{fields:", encoding="utf-8")
     with pytest.raises(CommandError, match="JSON invalide"):
         run(str(path), "--mapping", str(broken))
+
+
+def test_quoted_multiline_text_keeps_line_numbers_right(paris, var_dir, tmp_path):
+    rows = [
+        [
+            "F-1",
+            "Tags",
+            "Première ligne\r\nseconde ligne; avec « guillemets »",
+            "48,89",
+            "2,34",
+            "",
+            "",
+            "",
+            "",
+        ],
+        ["F-2", "Inconnu", "", "48,89", "2,34", "", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "registre.csv", rows, encoding="utf-8")
+    rejects = tmp_path / "rejets.csv"
+    figures, _text = run(
+        str(path), "--mapping", str(write_mapping(tmp_path)), "--rejects", str(rejects)
+    )
+
+    assert (figures["created"], figures["rejected"]) == (1, 1)
+    assert Complaint.objects.get().description.startswith("Première ligne\r\nseconde ligne;")
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
+        (rejected,) = list(csv.DictReader(fh, delimiter=";"))
+    assert rejected["ligne"] == "4"  # the first record spans lines 2 and 3
