@@ -29,7 +29,8 @@ FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
 def format_number(value: float | None) -> str:
-    """French display of a figure: whole numbers without decimals, otherwise 1 or 2."""
+    """French display of a figure: whole numbers without decimals, otherwise at most 1 (from
+    10) or 2 significant decimals."""
     if value is None:
         return "—"
     if value == int(value) or abs(value) >= 100:
@@ -39,8 +40,8 @@ def format_number(value: float | None) -> str:
     else:
         decimals = 2
     rounded = round(value, decimals)
-    if rounded == int(rounded):
-        decimals = 0
+    # No trailing zeros: 2.1 is "2,1", not "2,10".
+    decimals = next(d for d in range(decimals + 1) if round(rounded, d) == rounded)
     return number_format(rounded, decimals, use_l10n=True, force_grouping=True)
 
 

@@ -203,8 +203,9 @@ class Snapshot:
             and ev.value_year == self.year
             and self.as_of < year_end
         ):
-            elapsed = (self.as_of - date(self.year, 1, 1)).days + 1
-            ev.target = ev.target * elapsed / (year_end - date(self.year, 1, 1)).days
+            first_day = date(self.year, 1, 1)
+            elapsed = (self.as_of - first_day).days + 1
+            ev.target = ev.target * elapsed / (date(self.year + 1, 1, 1) - first_day).days
             ev.target_is_prorated = True
         ev.status = evaluate(ev.value, ev.target, indicator.direction)
         return ev

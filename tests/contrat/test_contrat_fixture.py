@@ -24,7 +24,20 @@ def test_three_axes_and_the_priorities_of_the_synthesis_with_their_numbers(paris
     assert axes[0].title == "Les jeunes, agir plus tôt et aller plus loin dans la prévention"
     assert axes[2].title == "Améliorer la tranquillité publique"
     codes = list(Priority.objects.values_list("code", flat=True))
-    assert codes == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4"]
+    assert codes == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+    ]
     assert Priority.objects.get(code="1.2").title == "Prévenir et lutter contre les rixes"
     assert Priority.objects.get(code="3.2").axis.number == 3
 
