@@ -81,7 +81,7 @@ FACE_I_AXIS_AZIMUTHS = np.array(
 )
 
 # Points are processed in slices small enough for their temporaries to stay in CPU cache.
-CHUNK = 8192
+CHUNK = 16384
 # Where a point's dot products with two face centres differ by less than this, the face is
 # chosen by the library's exact scan rather than by the fast test.
 FACE_TIE_MARGIN = 1e-9
@@ -120,7 +120,7 @@ def _scan_faces(x, y, z) -> np.ndarray:
 def _closest_face(x, y, z) -> np.ndarray:
     """Nearest face of each point: the first point's face is tried for all (the points of a
     city share it), and only the points it does not clearly hold are scanned."""
-    guess = int(_scan_faces(x[:1], y[:1], z[:1])[0])
+    guess = int(np.argmax(FACE_CENTERS @ [x[0], y[0], z[0]]))
     held = np.ones(x.shape, dtype=bool)
     for other in _EDGE_NEIGHBOURS[guess].tolist():
         dx, dy, dz = (FACE_CENTERS[guess] - FACE_CENTERS[other]).tolist()
@@ -132,46 +132,52 @@ def _closest_face(x, y, z) -> np.ndarray:
     return face
 
 
-_axes_cache: dict[tuple[int, int], tuple[list[float], list[float]]] = {}
+_forms_cache: dict[tuple[int, tuple[int, ...]], np.ndarray] = {}
 
 
-def _hex_axes(face: int, res: int) -> tuple[list[float], list[float]]:
-    """Vectors U, W such that a point p of `face` has hex 2D coordinates (p·U, p·W) / (p·c).
+def _lattice_forms(face: int, resolutions: tuple[int, ...]) -> np.ndarray:
+    """Rows (a, b, c) per resolution: linear forms of p / (p·centre) locating the hexagon.
 
-    The library projects p gnomonically on the tangent plane at the face centre c: radius
-    tan(r) and angle θ = (azimuth of the face's i axis) − (azimuth of p), less the aperture-7
-    angle at class III (odd) resolutions, scaled by √7 per resolution. With n and e the plane's
-    north and east, tan(r)·cos(azimuth) = p·n / p·c and tan(r)·sin(azimuth) = p·e / p·c, so
-    expanding cos θ and sin θ leaves two dot products and no trigonometry per point.
+    The library projects a point p of the face gnomonically on the tangent plane at the face
+    centre c: radius tan(r) and angle θ = (azimuth of the face's i axis) − (azimuth of p), less
+    the aperture-7 angle at class III (odd) resolutions, scaled by √7 per resolution. With n
+    and e the plane's north and east, tan(r)·cos(azimuth) = p·n / p·c and tan(r)·sin(azimuth)
+    = p·e / p·c, so expanding cos θ and sin θ makes the hex 2D coordinates (x, y) linear in
+    p / p·c: no trigonometry per point. `_hexagon` then needs a = 2x, b = √3·y − x and
+    c = √3·y + x, the coordinates across the three families of lines through the hexagons'
+    vertices. Results equal the library's up to the last bits of rounding.
     """
-    axes = _axes_cache.get((face, res))
-    if axes is None:
-        angle = FACE_I_AXIS_AZIMUTHS[face] - (M_AP7_ROT_RADS if res % 2 else 0.0)
-        scale = INV_RES0_U_GNOMONIC * M_SQRT7**res
-        north, east = _NORTH[face], _EAST[face]
-        u = scale * (np.cos(angle) * north + np.sin(angle) * east)
-        w = scale * (np.sin(angle) * north - np.cos(angle) * east)
-        axes = _axes_cache[face, res] = (u.tolist(), w.tolist())
-    return axes
+    forms = _forms_cache.get((face, resolutions))
+    if forms is None:
+        rows = []
+        for res in resolutions:
+            angle = FACE_I_AXIS_AZIMUTHS[face] - (M_AP7_ROT_RADS if res % 2 else 0.0)
+            scale = INV_RES0_U_GNOMONIC * M_SQRT7**res
+            north, east = _NORTH[face], _EAST[face]
+            x = scale * (np.cos(angle) * north + np.sin(angle) * east)
+            y = scale * (np.sin(angle) * north - np.cos(angle) * east)
+            rows += [2 * x, np.sqrt(3) * y - x, np.sqrt(3) * y + x]
+        forms = _forms_cache[face, resolutions] = np.array(rows)
+    return forms
 
 
-def _lattice(vx: np.ndarray, vy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Axial (I, J) = (i − k, j − k) coordinates of the hexagon containing each hex 2D point.
+def _hexagon(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Axial (I, J) = (i − k, j − k) coordinates of the hexagon holding each point.
 
-    Cube rounding: round the three cube coordinates, then rebuild the one rounded worst; this
-    is the nearest lattice point, as the library's quantisation finds. Masks replace np.where,
-    whose branches mispredict on random data.
+    The lines a, b, c ∈ ℤ cut every hexagon into six triangles, so the floors of a, b, c tell
+    the triangle and thereby the hexagon (C. Chambers' method): I = ⌊(⌊a⌋ + ⌊c⌋ + 2) / 3⌋,
+    J = ⌊(⌊b⌋ + ⌊c⌋ + 2) / 3⌋. The sums are integers; adding ½ before multiplying by ⅓ keeps
+    the floor exact despite the rounding of ⅓.
     """
-    fj = vy * M_RSIN60
-    fi = vx + 0.5 * fj
-    q = fi - fj
-    rq, rr, rs = np.rint(q), np.rint(fj), np.rint(fi)
-    dq, dr, ds = np.abs(rq - q), np.abs(rr - fj), np.abs(rs - fi)
-    fix_q = (dq > dr) & (dq > ds)
-    fix_r = (dr > ds) & ~fix_q
-    rq += fix_q * (rs - rr - rq)
-    rr += fix_r * (rs - rq - rr)
-    return (rq + rr).astype(np.int32), rr.astype(np.int32)
+    fc = np.floor(c)
+    fc += 2.5
+    i = np.floor(a)
+    i += fc
+    i *= 1 / 3
+    j = np.floor(b)
+    j += fc
+    j *= 1 / 3
+    return np.floor(i).astype(np.int32), np.floor(j).astype(np.int32)
 
 
 # --- Hierarchy: aperture-7 steps from a cell to its index parent --------------------------------
@@ -387,12 +393,13 @@ def _face_cells(face: int, x, y, z, resolutions, lats, lons, out) -> None:
     finest one wherever the point's own position at that resolution is the one the walk went
     through; only the others (points near a cell edge, ~7 %) are walked again.
     """
-    fx, fy, fz = FACE_CENTERS[face].tolist()
-    inv_cos = 1.0 / (x * fx + y * fy + z * fz)
+    inv_cos = 1.0 / (FACE_CENTERS[face] @ np.stack([x, y, z]))
+    gnomonic = np.stack([x * inv_cos, y * inv_cos, z * inv_cos])
+    forms = _lattice_forms(face, tuple(resolutions)) @ gnomonic
+    rows = {res: 3 * k for k, res in enumerate(resolutions)}
 
     def position(res):
-        (ux, uy, uz), (wx, wy, wz) = _hex_axes(face, res)
-        return _lattice((x * ux + y * uy + z * uz) * inv_cos, (x * wx + y * wy + z * wz) * inv_cos)
+        return _hexagon(*forms[rows[res] : rows[res] + 3])
 
     finest, *coarser = resolutions
     cells, kept = _encode(face, *position(finest), finest, lats, lons, keep=coarser)

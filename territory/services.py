@@ -123,7 +123,10 @@ class BulkLocation:
 
 def locate_many(lats, lons, with_h3: bool = True) -> BulkLocation:
     """Locate many points at once; NaN or out-of-range coordinates are simply not located."""
-    index = territory_index()
+    return _locate_with(territory_index(), lats, lons, with_h3)
+
+
+def _locate_with(index: TerritoryIndex, lats, lons, with_h3: bool = True) -> BulkLocation:
     lats = np.asarray(lats, dtype=float)
     lons = np.asarray(lons, dtype=float)
     poly = index.locator.polygon_index(lats, lons)
@@ -153,7 +156,7 @@ def locate(lat, lon) -> dict:
     """
     lat, lon = parse_point(lat, lon)
     index = territory_index()
-    bulk = locate_many([lat], [lon])
+    bulk = _locate_with(index, [lat], [lon])
     quartier_id = int(bulk.quartier_id[0])
     answer: dict = {"latitude": lat, "longitude": lon, "inside_paris": bool(quartier_id)}
     if not quartier_id:
