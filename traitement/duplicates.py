@@ -1,7 +1,15 @@
 """Duplicate candidates: open complaints of the same family reported nearby, recently.
 
-The search reads the H3 resolution-9 cells around the point (an indexed IN on `h3_r9`,
-bounded by `received_at`), then keeps the exact great-circle distances in Python.
+The search reads the H3 cells that can hold a point within the radius (an indexed IN on the
+complaint's H3 column, bounded by `received_at`), then keeps, in Python, the open complaints
+of the family at an exact great-circle distance within the radius.
+
+The family is checked in Python, on purpose: given a category condition, SQLite's planner
+(which has no statistics unless ANALYZE was run) prefers the (category, received_at) index,
+which reads every complaint of the family in Paris for the period instead of a few hundred
+metres of it; a status condition written NOT IN cannot tempt it towards (status, ...).
+That query is written in SQL because compiling it through the ORM costs more than the
+indexed search itself (see bench/duplicates.py).
 """
 
 from __future__ import annotations
@@ -9,14 +17,35 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-import h3
+import h3.api.basic_int as h3
+from django.db import connection
 from django.utils import timezone
 
-from doleances.choices import OPEN_STATUSES
+from doleances.choices import Status
 from doleances.models import Category, Complaint
 
-RESOLUTION = 9
+RESOLUTION = 10
+CELL_FIELD = f"h3_r{RESOLUTION}"
+FINISHED = (Status.ANSWERED, Status.CLOSED)
 EARTH_RADIUS_M = 6_371_008.8
+# What a resident may be shown of someone else's complaint (never its description); loading
+# only these also halves the cost of building the objects.
+PUBLIC_FIELDS = (
+    "reference",
+    "received_at",
+    "occurred_at",
+    "status",
+    "channel",
+    "category",
+    "latitude",
+    "longitude",
+    "address",
+    "postal_code",
+    "precision",
+    "arrondissement",
+    "quartier",
+    "sector",
+)
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -27,18 +56,47 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def cells_within(latitude: float, longitude: float, radius_m: float) -> list[int]:
-    """H3 cells (signed ints, as stored) that together cover the disk of radius_m.
+    """H3 cells (as stored: 64-bit ints, all below 2**63) that together cover the disk.
 
     Along a hexagon's vertex direction the k-ring reaches only (1.5k + 0.5) edge lengths from
     the origin cell's centre, and the point may sit one edge length off that centre; edges are
-    measured on the origin cell, with 5 % slack for the neighbours' distortion.
+    measured on the origin cell, with 5 % slack for the neighbours' distortion. Cells of the
+    ring whose centre is farther than radius + circumradius cannot touch the disk: dropped.
     """
     origin = h3.latlng_to_cell(latitude, longitude, RESOLUTION)
     centre = h3.cell_to_latlng(origin)
     edges = [h3.great_circle_distance(centre, v, "m") for v in h3.cell_to_boundary(origin)]
     e_min, e_max = min(edges) * 0.95, max(edges) * 1.05
     k = max(1, math.ceil(((radius_m + e_max) / e_min - 0.5) / 1.5))
-    return [h3.str_to_int(cell) for cell in h3.grid_disk(origin, k)]
+    reach = radius_m + e_max
+    return [
+        cell
+        for cell in h3.grid_disk(origin, k)
+        if haversine_m(latitude, longitude, *h3.cell_to_latlng(cell)) <= reach
+    ]
+
+
+def _open_rows_in(cells: list[int], since) -> list[tuple[int, int, float, float]]:
+    """(id, family id, latitude, longitude) of complaints not answered nor closed, received
+    since `since`, in these cells."""
+    complaint, category = Complaint._meta, Category._meta
+
+    def column(name):
+        return complaint.get_field(name).column
+
+    placeholders = ", ".join(["%s"] * len(cells))
+    # Only table/column names and placeholders are formatted in: no value reaches the text.
+    sql = (
+        f"SELECT c.{complaint.pk.column}, f.{category.get_field('family').column}, "  # noqa: S608
+        f"c.{column('latitude')}, c.{column('longitude')} "
+        f"FROM {complaint.db_table} c JOIN {category.db_table} f "
+        f"ON f.{category.pk.column} = c.{column('category')} "
+        f"WHERE c.{column(CELL_FIELD)} IN ({placeholders}) "
+        f"AND c.{column('received_at')} >= %s AND c.{column('status')} NOT IN (%s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cells, connection.ops.adapt_datetimefield_value(since), *FINISHED])
+        return cursor.fetchall()
 
 
 def find_duplicate_candidates(
@@ -52,29 +110,36 @@ def find_duplicate_candidates(
     limit: int = 10,
 ) -> list[Complaint]:
     """Open complaints of the same category family within radius_m metres, received in the
-    last `days` days, nearest first; each carries a `distance_m` attribute (rounded metres)."""
+    last `days` days, nearest first; each carries a `distance_m` attribute (rounded metres).
+
+    The complaints come with their category and their public fields (PUBLIC_FIELDS) loaded;
+    reading another field, such as the description, costs a query.
+    """
     if latitude is None or longitude is None:
         return []
-    if isinstance(category, Category):
-        family_id = category.family_id
-    else:
-        family_id = Category.objects.values_list("family_id", flat=True).get(pk=category)
-    rows = Complaint.objects.filter(
-        h3_r9__in=cells_within(latitude, longitude, radius_m),
-        received_at__gte=timezone.now() - timedelta(days=days),
-        status__in=OPEN_STATUSES,
-        category__family_id=family_id,
-    ).values_list("pk", "latitude", "longitude", "received_at")
+    family_id = (
+        category.family_id
+        if isinstance(category, Category)
+        else Category.objects.values_list("family_id", flat=True).get(pk=category)
+    )
+    since = timezone.now() - timedelta(days=days)
     near = []
-    for pk, lat, lon, received_at in rows:
-        if pk == exclude_id:
+    for pk, row_family_id, lat, lon in _open_rows_in(
+        cells_within(latitude, longitude, radius_m), since
+    ):
+        if row_family_id != family_id or pk == exclude_id:
             continue
         distance = haversine_m(latitude, longitude, lat, lon)
         if distance <= radius_m:
-            near.append((distance, -received_at.timestamp(), pk))
+            near.append((distance, -pk, pk))  # equally near: the latest filed first
     near.sort()
     near = near[:limit]
-    found = Complaint.objects.select_related("category").in_bulk([pk for _, _, pk in near])
+    found = (
+        Complaint.objects.select_related("category")
+        .only(*PUBLIC_FIELDS)
+        .order_by()
+        .in_bulk([pk for *_, pk in near])
+    )
     result = []
     for distance, _, pk in near:
         complaint = found[pk]
