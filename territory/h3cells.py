@@ -6,7 +6,7 @@ reference algorithm: nearest icosahedron face, gnomonic projection to the face's
 nearest hexagon of the resolution's lattice, then aperture-7 steps up to the base cell that
 give the index digits. The tests compare it with h3 on random points worldwide and in Paris;
 floating-point rounding may differ from the library's in the last bits, which could only matter
-for a point within ~1e-10 of a cell edge.
+for a point within about 1e-10 cell widths of a cell edge.
 
 Only the grid constants below come from the H3 specification (reference implementation,
 Apache-2.0). Which base cell a (face, res-0 position) pair is, and how many 60° turns lead to
