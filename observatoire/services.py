@@ -19,10 +19,32 @@ sector's population is the sum of its arrondissements'). Quartier populations ar
 our data: at quartier level the rate is per km² (`rate_per_km2`), never per inhabitant.
 """
 
+# SQL here is assembled from this module's own table and column names; every value coming
+# from a user travels as a query parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
+
+import h3.api.basic_int as h3i
+import numpy as np
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from analytics import alerts as alert_kernels
+from analytics import concentration as concentration_kernel
+from analytics import emerging, fdr, gistar, knox
+from analytics._lookup import positions
+from analytics.hexgrid import count_on
+from doleances.choices import Channel
+from observatoire import store
+from observatoire.grid import paris_grid
 
 __all__ = [
     "DIMENSIONS",
@@ -66,6 +88,109 @@ INDICATOR_MEASURES = (
     "median_days_to_answer",
     "share_answered_within_deadline",
 )
+H3_RESOLUTIONS = (8, 9, 10, 11)
+# Farrington baseline: up to 5 past years, same week ± 3 (analytics.alerts defaults).
+BASELINE_YEARS = 5
+BASELINE_HALF_WINDOW = 3
+WEEKS_PER_YEAR = alert_kernels.WEEKS_PER_YEAR
+# Knox pairs grow with the square of the events: beyond this the test is refused.
+NEAR_REPEAT_MAX_EVENTS = 20_000
+MAX_FILTER_VALUES = 200
+MAX_RANGE_DAYS = 366 * 20
+
+# URL parameter of each list field of Filters.
+_PARAMETERS = {
+    "categories": "categorie",
+    "families": "famille",
+    "sectors": "secteur",
+    "arrondissements": "arrondissement",
+    "quartiers": "quartier",
+    "channels": "canal",
+    "partners": "partenaire",
+}
+
+GI_BIN_LABELS = {
+    3: gettext_lazy("Point chaud (confiance 99 %)"),
+    2: gettext_lazy("Point chaud (confiance 95 %)"),
+    1: gettext_lazy("Point chaud (confiance 90 %)"),
+    0: gettext_lazy("Non significatif"),
+    -1: gettext_lazy("Point froid (confiance 90 %)"),
+    -2: gettext_lazy("Point froid (confiance 95 %)"),
+    -3: gettext_lazy("Point froid (confiance 99 %)"),
+}
+PATTERN_LABELS = {
+    0: gettext_lazy("Aucune tendance détectée"),
+    1: gettext_lazy("Nouveau point chaud"),
+    2: gettext_lazy("Point chaud consécutif"),
+    3: gettext_lazy("Point chaud qui s'intensifie"),
+    4: gettext_lazy("Point chaud persistant"),
+    5: gettext_lazy("Point chaud qui s'atténue"),
+    6: gettext_lazy("Point chaud sporadique"),
+    7: gettext_lazy("Point chaud oscillant"),
+    8: gettext_lazy("Point chaud historique"),
+    -1: gettext_lazy("Nouveau point froid"),
+    -2: gettext_lazy("Point froid consécutif"),
+    -3: gettext_lazy("Point froid qui s'intensifie"),
+    -4: gettext_lazy("Point froid persistant"),
+    -5: gettext_lazy("Point froid qui s'atténue"),
+    -6: gettext_lazy("Point froid sporadique"),
+    -7: gettext_lazy("Point froid oscillant"),
+    -8: gettext_lazy("Point froid historique"),
+}
+
+
+def _setting(name: str, default):
+    from django.conf import settings
+
+    return getattr(settings, name, default)
+
+
+def hotspot_resolution() -> int:
+    return int(_setting("CPPS_HOTSPOT_RESOLUTION", 10))
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+def _values(q, key: str) -> list[str]:
+    """All values of a parameter, from a QueryDict or a plain mapping; commas split too."""
+    try:
+        raw = q.getlist(key) if hasattr(q, "getlist") else q.get(key, [])
+    except Exception:  # noqa: BLE001 - garbage in, defaults out
+        return []
+    if isinstance(raw, str | int):
+        raw = [raw]
+    values = []
+    for item in raw if isinstance(raw, list | tuple) else []:
+        values.extend(part.strip() for part in str(item).split(","))
+    return [v for v in values if v and len(v) <= 80][:MAX_FILTER_VALUES]
+
+
+def _date(value) -> date | None:
+    try:
+        parsed = date.fromisoformat(str(value).strip()[:10])
+    except (TypeError, ValueError):
+        return None
+    return parsed if 2000 <= parsed.year <= 2100 else None
+
+
+def _known_codes() -> dict[str, dict[str, object]]:
+    """Accepted parameter values (as written in URLs) → the value kept in Filters."""
+    from accounts.models import Partner
+    from doleances.models import Category, Family
+    from territory.models import Arrondissement, Quartier, Sector
+
+    return {
+        "categories": {c: c for c in Category.objects.values_list("code", flat=True)},
+        "families": {c: c for c in Family.objects.values_list("code", flat=True)},
+        "sectors": {c: c for c in Sector.objects.values_list("code", flat=True)},
+        "arrondissements": {
+            str(n): n for n in Arrondissement.objects.values_list("number", flat=True)
+        },
+        "quartiers": {c: c for c in Quartier.objects.values_list("insee_code", flat=True)},
+        "channels": {c: c for c in Channel.values},
+        "partners": {c: c for c in Partner.objects.values_list("code", flat=True)},
+    }
 
 
 @dataclass(frozen=True)
@@ -87,22 +212,67 @@ class Filters:
     partners: tuple[str, ...] = ()
 
     @classmethod
+    def last_days(cls, days: int = 365, end: date | None = None, **subsets) -> Filters:
+        end = end or timezone.localdate()
+        return cls(start=end - timedelta(days=max(1, days) - 1), end=end, **subsets)
+
+    @classmethod
     def from_querydict(cls, q, default_days: int = 365) -> Filters:
         """Filters from request parameters; never raises.
 
-        Parameters (French, repeatable for lists): `du`, `au` (YYYY-MM-DD), `categorie`,
-        `famille`, `secteur`, `arrondissement`, `quartier`, `canal`, `partenaire`. Anything
-        malformed or unknown is dropped; missing or invalid dates give the last
-        `default_days` days ending today (Paris time); reversed dates are swapped.
+        Parameters (French, repeatable or comma-separated for lists): `du`, `au`
+        (YYYY-MM-DD), `categorie`, `famille`, `secteur`, `arrondissement` (number),
+        `quartier` (INSEE code), `canal`, `partenaire`. Anything malformed or unknown is
+        dropped; missing or invalid dates give the last `default_days` days ending today
+        (Paris time); reversed dates are swapped; a period is at most 20 years.
         """
-        raise NotImplementedError
+        try:
+            default_days = max(1, min(int(default_days), MAX_RANGE_DAYS))
+        except (TypeError, ValueError):
+            default_days = 365
+        q = q if q is not None else {}
+        start, end = (_date(v) for v in (_first(q, "du"), _first(q, "au")))
+        if start and end and start > end:
+            start, end = end, start
+        if end is None:
+            end = max(timezone.localdate(), start) if start else timezone.localdate()
+        if start is None:
+            start = end - timedelta(days=default_days - 1)
+        start = max(start, end - timedelta(days=MAX_RANGE_DAYS - 1))
+        subsets = {}
+        try:
+            known = _known_codes()
+        except Exception:  # noqa: BLE001 - a broken referential must not break a page
+            known = {name: {} for name in _PARAMETERS}
+        for name, parameter in _PARAMETERS.items():
+            accepted = known[name]
+            kept = [accepted[v] for v in _values(q, parameter) if v in accepted]
+            subsets[name] = tuple(sorted(set(kept)))
+        return cls(start=start, end=end, **subsets)
 
     def to_querystring(self) -> str:
         """The URL query string (without "?") that `from_querydict` reads back."""
-        raise NotImplementedError
+        pairs = [("du", self.start.isoformat()), ("au", self.end.isoformat())]
+        for name, parameter in _PARAMETERS.items():
+            pairs.extend((parameter, str(v)) for v in getattr(self, name))
+        return urlencode(pairs)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def replace(self, **changes) -> Filters:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Filters(**values)
 
 
-# --- store ---------------------------------------------------------------------------------
+def _first(q, key: str):
+    values = _values(q, key)
+    return values[0] if values else None
+
+
+# --- store access ------------------------------------------------------------------------
 
 
 def refresh(*, full: bool = False) -> dict:
@@ -112,29 +282,139 @@ def refresh(*, full: bool = False) -> dict:
     rebuilds it from scratch into a new file swapped in atomically. Returns
     `{"rows": changed rows, "seconds": duration, "watermark": ISO date-time, "full": bool}`.
     """
-    raise NotImplementedError
+    return store.refresh(full=full)
 
 
 def ensure_fresh(max_age: float | None = None) -> bool:
     """Refresh when the store is older than `max_age` seconds (default setting
     `CPPS_OBSERVATOIRE_REFRESH_SECONDS`, 60). Never waits for a refresh already running in
     another thread or process. Returns whether this call refreshed."""
-    raise NotImplementedError
+    return store.ensure_fresh(max_age)
 
 
 def store_status() -> dict:
     """`{"refreshed_at": ISO date-time or None, "rows": facts, "watermark": …, "path": …}`."""
-    raise NotImplementedError
+    return store.status()
+
+
+def _reading():
+    store.ensure_fresh()
+    return store.reading()
 
 
 def filter_options() -> dict[str, list[dict]]:
     """Choices for a filter form: for each `Filters` field, a list of `{"code", "label"}`
     (categories also carry `"family"`, quartiers `"arrondissement"`, arrondissements
     `"sector"`)."""
-    raise NotImplementedError
+    from accounts.models import Partner
+    from doleances.models import Category, Family
+    from territory.models import Arrondissement, Quartier, Sector
+
+    return {
+        "categories": [
+            {"code": c.code, "label": c.label, "family": c.family.code}
+            for c in Category.objects.select_related("family")
+        ],
+        "families": [{"code": f.code, "label": f.label} for f in Family.objects.all()],
+        "sectors": [{"code": s.code, "label": s.name} for s in Sector.objects.all()],
+        "arrondissements": [
+            {"code": a.number, "label": a.name, "sector": a.sector.code}
+            for a in Arrondissement.objects.select_related("sector")
+        ],
+        "quartiers": [
+            {"code": q.insee_code, "label": q.name, "arrondissement": q.arrondissement.number}
+            for q in Quartier.objects.select_related("arrondissement").order_by("number")
+        ],
+        "channels": [{"code": value, "label": str(label)} for value, label in Channel.choices],
+        "partners": [{"code": p.code, "label": p.name} for p in Partner.objects.all()],
+    }
 
 
-# --- measures ----------------------------------------------------------------------------
+# --- SQL helpers ---------------------------------------------------------------------------
+
+# Filters field → (fact column, dimension table, dimension key column, dimension id column).
+_FILTER_COLUMNS = {
+    "categories": ("category_id", "dim_category", "code", "category_id"),
+    "families": ("family_id", "dim_family", "code", "family_id"),
+    "sectors": ("sector_id", "dim_sector", "code", "sector_id"),
+    "arrondissements": ("arrondissement_id", "dim_arrondissement", "number", "arrondissement_id"),
+    "quartiers": ("quartier_id", "dim_quartier", "code", "quartier_id"),
+    "partners": ("partner_id", "dim_partner", "code", "partner_id"),
+}
+# Columns of the small rollup; any other filter or grouping needs the full daily one.
+_COARSE = {"category_id", "family_id", "arrondissement_id", "sector_id", "is_open"}
+
+
+def _placeholders(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _where(
+    f: Filters, *, start: date | None = None, end: date | None = None, period: str = "day"
+) -> tuple[str, list]:
+    """WHERE clause (without the keyword) for the filter's subsets and a date range."""
+    conditions = [f"{period} BETWEEN ? AND ?"]
+    params: list = [start or f.start, end or f.end]
+    for name, (column, table, key, ident) in _FILTER_COLUMNS.items():
+        values = getattr(f, name)
+        if values:
+            conditions.append(
+                f"{column} IN (SELECT {ident} FROM {table} WHERE {key} IN "
+                f"({_placeholders(values)}))"
+            )
+            params.extend(values)
+    if f.channels:
+        conditions.append(f"channel IN ({_placeholders(f.channels)})")
+        params.extend(f.channels)
+    return " AND ".join(conditions), params
+
+
+def _rollup(f: Filters, columns: Iterable[str] = ()) -> str:
+    if f.quartiers or f.channels or f.partners or not set(columns) <= _COARSE:
+        return "daily"
+    return "daily_coarse"
+
+
+def _one_year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _round(value, digits: int = 2):
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) or math.isinf(value) else round(value, digits)
+
+
+def _population(con, f: Filters) -> int | None:
+    """Legal population of the filtered territory; None at quartier level (not in our data)."""
+    if f.quartiers:
+        return None
+    sql = "SELECT sum(a.population) FROM dim_arrondissement a JOIN dim_sector s USING (sector_id)"
+    conditions, params = [], []
+    if f.sectors:
+        conditions.append(f"s.code IN ({_placeholders(f.sectors)})")
+        params.extend(f.sectors)
+    if f.arrondissements:
+        conditions.append(f"a.number IN ({_placeholders(f.arrondissements)})")
+        params.extend(f.arrondissements)
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
+    population = con.execute(sql, params).fetchone()[0]
+    return int(population) if population else None
+
+
+def _count(con, f: Filters) -> int:
+    where, params = _where(f)
+    return int(
+        con.execute(f"SELECT sum(n) FROM {_rollup(f)} WHERE {where}", params).fetchone()[0] or 0
+    )
+
+
+# --- key figures, counts, series ---------------------------------------------------------
 
 
 def key_figures(f: Filters) -> dict:
@@ -143,87 +423,702 @@ def key_figures(f: Filters) -> dict:
     `{"total", "previous_total" (same dates one year earlier), "yoy_change_pct" (None when
     the previous total is 0), "population" (of the filtered territory, None at quartier
     level), "rate_per_1000" (None without population), "open" (still open today),
-    "median_days_to_answer" (first public answer, None without answers), "answered"}`.
+    "answered", "median_days_to_answer" (first public answer, None without answers)}`.
     """
-    raise NotImplementedError
+    previous_start, previous_end = _one_year_earlier(f.start), _one_year_earlier(f.end)
+    where, params = _where(f)
+    where_previous, params_previous = _where(f, start=previous_start, end=previous_end)
+    with _reading() as con:
+        total, still_open = con.execute(
+            f"SELECT sum(n), sum(n) FILTER (WHERE is_open) FROM {_rollup(f)} WHERE {where}",
+            params,
+        ).fetchone()
+        previous = con.execute(
+            f"SELECT sum(n) FROM {_rollup(f)} WHERE {where_previous}", params_previous
+        ).fetchone()[0]
+        answered, median_hours = con.execute(
+            f"SELECT count(first_answer_hours), median(first_answer_hours) FROM facts "
+            f"WHERE {where}",
+            params,
+        ).fetchone()
+        population = _population(con, f)
+    total, previous = int(total or 0), int(previous or 0)
+    return {
+        "start": f.start.isoformat(),
+        "end": f.end.isoformat(),
+        "total": total,
+        "previous_total": previous,
+        "yoy_change_pct": _round((total - previous) / previous * 100, 1) if previous else None,
+        "population": population,
+        "rate_per_1000": _round(total / population * 1000) if population else None,
+        "open": int(still_open or 0),
+        "answered": int(answered or 0),
+        "median_days_to_answer": _round(median_hours / 24) if median_hours is not None else None,
+    }
+
+
+# dimension → (fact column, dimension table, key column of the dimension, label column)
+_DIMENSION_SOURCES = {
+    "category": ("category_id", "dim_category", "code"),
+    "family": ("family_id", "dim_family", "code"),
+    "sector": ("sector_id", "dim_sector", "code"),
+    "arrondissement": ("arrondissement_id", "dim_arrondissement", "number"),
+    "quartier": ("quartier_id", "dim_quartier", "code"),
+    "partner": ("partner_id", "dim_partner", "code"),
+}
+_MISSING_LABELS = {
+    "quartier": gettext_lazy("Localisation approximative (sans quartier)"),
+    "partner": gettext_lazy("Sans guichet attribué"),
+    "h3": gettext_lazy("Non localisée sur la carte"),
+}
+
+
+def _h3_resolution(dimension: str) -> int | None:
+    if dimension.startswith("h3_"):
+        try:
+            res = int(dimension[3:])
+        except ValueError:
+            return None
+        return res if res in H3_RESOLUTIONS else None
+    return None
+
+
+def _territory_members(con, dimension: str, f: Filters) -> list[tuple]:
+    """(key, label, population, area) of every sector/arrondissement/quartier the
+    territorial filters allow, so that maps get their zero rows too."""
+    conditions, params = [], []
+    if f.sectors:
+        conditions.append(f"s.code IN ({_placeholders(f.sectors)})")
+        params.extend(f.sectors)
+    if f.arrondissements:
+        conditions.append(f"a.number IN ({_placeholders(f.arrondissements)})")
+        params.extend(f.arrondissements)
+    if f.quartiers:
+        conditions.append(f"q.code IN ({_placeholders(f.quartiers)})")
+        params.extend(f.quartiers)
+    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    select = {
+        "sector": "DISTINCT s.sector_id, s.code, s.label, s.population, NULL, s.ord",
+        "arrondissement": "DISTINCT a.arrondissement_id, a.number, a.label, a.population, "
+        "a.area_km2, a.number",
+        "quartier": "q.quartier_id, q.code, q.label, NULL, q.area_km2, q.number",
+    }[dimension]
+    return con.execute(
+        f"SELECT {select} FROM dim_quartier q "
+        "RIGHT JOIN dim_arrondissement a USING (arrondissement_id) "
+        f"JOIN dim_sector s USING (sector_id) {where} ORDER BY 6",
+        params,
+    ).fetchall()
 
 
 def counts_by(f: Filters, dimension: str, *, rate: bool = False) -> list[dict]:
     """Counts by one dimension (see `DIMENSIONS`, or `h3_<res>`), largest first.
 
-    Rows: `{"key", "label", "count"}`; with `rate`, `"rate_per_1000"` for sector and
-    arrondissement and `"rate_per_km2"` for quartier (`None` for other dimensions).
-    `key` is the code (arrondissement number, quartier INSEE code, H3 cell as hex string);
-    complaints without the dimension (e.g. outside Paris) have key None and a French label.
-    Raises ValueError for an unknown dimension.
+    Rows: `{"key", "label", "count"}`; with `rate`, `"rate"` and `"rate_unit"`: per 1,000
+    inhabitants for sector and arrondissement (legal populations), per km² for quartier
+    (quartier populations are not in our data), None for other dimensions. `key` is the
+    code (arrondissement number, quartier INSEE code, H3 cell as hex string); complaints
+    without the dimension (e.g. located by postal code only, so without quartier) have key
+    None and a French label. Territorial dimensions list every unit of the filtered
+    territory, zeros included. Raises ValueError for an unknown dimension.
     """
-    raise NotImplementedError
+    res = _h3_resolution(dimension)
+    if dimension not in DIMENSIONS and res is None:
+        raise ValueError(_("Dimension inconnue : %(dimension)s") % {"dimension": dimension})
+    where, params = _where(f)
+    with _reading() as con:
+        if res is not None:
+            rows = con.execute(
+                f"SELECT h3_r{res}, count(*) AS n FROM facts WHERE {where} "
+                "GROUP BY 1 ORDER BY n DESC, 1",
+                params,
+            ).fetchall()
+            return [
+                {
+                    "key": h3i.int_to_str(int(cell)) if cell is not None else None,
+                    "label": h3i.int_to_str(int(cell)) if cell else str(_MISSING_LABELS["h3"]),
+                    "count": int(n),
+                    **({"rate": None, "rate_unit": None} if rate else {}),
+                }
+                for cell, n in rows
+            ]
+        if dimension == "channel":
+            counts = dict(
+                con.execute(
+                    f"SELECT channel, sum(n) FROM {_rollup(f, ['channel'])} WHERE {where} "
+                    "GROUP BY 1",
+                    params,
+                ).fetchall()
+            )
+            rows = [
+                {"key": code, "label": _channel_label(code), "count": int(n)}
+                for code, n in counts.items()
+            ]
+        else:
+            column, table, key = _DIMENSION_SOURCES[dimension]
+            counts = dict(
+                con.execute(
+                    f"SELECT {column}, sum(n) FROM {_rollup(f, [column])} WHERE {where} GROUP BY 1",
+                    params,
+                ).fetchall()
+            )
+            if dimension in ("sector", "arrondissement", "quartier"):
+                members = _territory_members(con, dimension, f)
+            else:
+                members = con.execute(
+                    f"SELECT {column}, {key}, label, NULL, NULL FROM {table}"
+                ).fetchall()
+            rows = []
+            for ident, code, label, population, area in members:
+                n = int(counts.pop(ident, 0) or 0)
+                if n or dimension in ("sector", "arrondissement", "quartier"):
+                    row = {"key": code, "label": label, "count": n}
+                    if rate:
+                        row.update(_rate(dimension, n, population, area))
+                    rows.append(row)
+            for ident, n in counts.items():  # no referential row: unknown or missing
+                row = {
+                    "key": None,
+                    "label": str(_MISSING_LABELS.get(dimension, "—")),
+                    "count": int(n),
+                }
+                if ident is not None:
+                    row["label"] = _("Inconnu (%(id)s)") % {"id": ident}
+                if rate:
+                    row.update({"rate": None, "rate_unit": None})
+                rows.append(row)
+    if rate and dimension == "channel":
+        for row in rows:
+            row.update({"rate": None, "rate_unit": None})
+    rows.sort(key=lambda r: -r["count"])
+    return rows
+
+
+def _rate(dimension: str, n: int, population, area) -> dict:
+    if dimension in ("sector", "arrondissement"):
+        return {
+            "rate": _round(n / population * 1000) if population else None,
+            "rate_unit": _("pour 1 000 habitants"),
+        }
+    if dimension == "quartier":
+        return {"rate": _round(n / area) if area else None, "rate_unit": _("par km²")}
+    return {"rate": None, "rate_unit": None}
+
+
+def _channel_label(code: str) -> str:
+    try:
+        return str(Channel(code).label)
+    except ValueError:
+        return code
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _period_start(day: date, grain: str) -> date:
+    if grain == "week":
+        return _monday(day)
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _next_period(start: date, grain: str) -> date:
+    if grain == "day":
+        return start + timedelta(days=1)
+    if grain == "week":
+        return start + timedelta(days=7)
+    if grain == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start.replace(year=start.year + 1)
+
+
+def _period_label(start: date, grain: str) -> str:
+    if grain == "day":
+        return formats.date_format(start, "j F Y")
+    if grain == "week":
+        return _("semaine du %(date)s") % {"date": formats.date_format(start, "j F Y")}
+    if grain == "month":
+        return formats.date_format(start, "F Y")
+    return str(start.year)
+
+
+def _weekly_counts(con, f: Filters, first_week: date, last_week: date) -> np.ndarray:
+    """Full-week counts from `first_week` to `last_week` (Mondays), zeros included."""
+    weeks = (last_week - first_week).days // 7 + 1
+    if f.quartiers or f.channels or f.partners:
+        table, period = "daily", "day"
+        where, params = _where(f, start=first_week, end=last_week + timedelta(days=6))
+    else:
+        table, period = "weekly", "week_start"
+        where, params = _where(f, start=first_week, end=last_week, period=period)
+    rows = con.execute(
+        f"SELECT week_start, sum(n) FROM {table} WHERE {where} GROUP BY 1", params
+    ).fetchall()
+    counts = np.zeros(max(weeks, 0))
+    for week, n in rows:
+        counts[(week - first_week).days // 7] = n
+    return counts
+
+
+def _history_start(con) -> date | None:
+    """Monday of the first week with data: before it the store knows nothing (not zero)."""
+    first = con.execute("SELECT min(week_start) FROM weekly").fetchone()[0]
+    return first
+
+
+def _baselines(series: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Farrington expected count and upper bound at each target week index of `series`.
+
+    Weeks with the same number of usable past years share one vectorised call, on
+    windows ending at their own week. NaN where less than one past year is available.
+    """
+    expected = np.full(targets.size, np.nan)
+    upper = np.full(targets.size, np.nan)
+    years = np.minimum((targets - BASELINE_HALF_WINDOW) // WEEKS_PER_YEAR, BASELINE_YEARS)
+    for y in np.unique(years[years >= 1]):
+        chosen = np.flatnonzero(years == y)
+        length = int(y) * WEEKS_PER_YEAR + BASELINE_HALF_WINDOW + 1
+        windows = np.stack([series[t - length + 1 : t + 1] for t in targets[chosen]])
+        result = alert_kernels.farrington(
+            windows, -1, years=int(y), half_window=BASELINE_HALF_WINDOW
+        )
+        expected[chosen], upper[chosen] = result.expected, result.upper
+    return expected, upper
 
 
 def time_series(f: Filters, grain: str = "week") -> list[dict]:
     """Counts per period over the filter's dates, every period present (zeros included).
 
-    Rows: `{"period": ISO date of the period's first day, "label", "count", "expected",
-    "upper"}`. For weekly series `expected`/`upper` are the seasonal baseline of
-    `analytics.alerts.farrington` (same weeks of past years) and None when there is less
-    than a year of history; other grains sum the weekly baseline of the days they cover
-    when available (None otherwise). Raises ValueError for an unknown grain.
+    Rows: `{"period": ISO date of the period's first day, "label", "count", "days" (days
+    of the period inside the filter), "expected", "upper"}`. For weeks, `expected` and
+    `upper` are the seasonal baseline of `analytics.alerts.farrington` (same weeks of up
+    to 5 past years, ± 3 weeks) prorated to the days covered, None with less than a year
+    of history. For months and years `expected` sums the weekly baselines of the days
+    covered and `upper` is None (bounds do not add up); for days both are None.
+    Raises ValueError for an unknown grain.
     """
-    raise NotImplementedError
+    if grain not in GRAINS:
+        raise ValueError(_("Période inconnue : %(grain)s") % {"grain": grain})
+    column = {"day": "day", "week": "week_start", "month": "month_start", "year": "year"}[grain]
+    where, params = _where(f)
+    periods = []
+    cursor = _period_start(f.start, grain)
+    while cursor <= f.end:
+        following = _next_period(cursor, grain)
+        covered = (min(following - timedelta(days=1), f.end) - max(cursor, f.start)).days + 1
+        periods.append((cursor, covered))
+        cursor = following
+    with _reading() as con:
+        counts = dict(
+            con.execute(
+                f"SELECT {column}, sum(n) FROM {_rollup(f)} WHERE {where} GROUP BY 1", params
+            ).fetchall()
+        )
+        daily_expected = None
+        weekly_upper: dict[date, float] = {}
+        history_start = _history_start(con)
+        if grain != "day" and history_start is not None:
+            last_week = _monday(f.end)
+            first_week = max(
+                history_start,
+                _monday(f.start)
+                - timedelta(weeks=BASELINE_YEARS * WEEKS_PER_YEAR + BASELINE_HALF_WINDOW),
+            )
+            if first_week <= last_week:
+                series = _weekly_counts(con, f, first_week, last_week)
+                shown = np.arange(max(0, (_monday(f.start) - first_week).days // 7), len(series))
+                expected, upper = _baselines(series, shown)
+                daily_expected = {}
+                for index, e, u in zip(shown.tolist(), expected, upper, strict=True):
+                    week = first_week + timedelta(weeks=index)
+                    daily_expected[week] = e / 7
+                    weekly_upper[week] = u
+    rows = []
+    for start, covered in periods:
+        key = start.year if grain == "year" else start
+        expected = upper = None
+        if daily_expected is not None:
+            days = [max(start, f.start) + timedelta(days=i) for i in range(covered)]
+            values = [daily_expected.get(_monday(d), np.nan) for d in days]
+            if values and not np.isnan(values).any():
+                expected = _round(sum(values), 1)
+                if grain == "week":
+                    upper = _round(weekly_upper[start] * covered / 7, 1)
+        rows.append(
+            {
+                "period": start.isoformat(),
+                "label": _period_label(start, grain),
+                "count": int(counts.get(key, 0) or 0),
+                "days": covered,
+                "expected": expected,
+                "upper": upper,
+            }
+        )
+    return rows
 
 
 def hour_of_week(f: Filters) -> list[list[int]]:
     """7 × 24 counts by local (Paris) day of the week (Monday first) and hour of receipt."""
-    raise NotImplementedError
+    where, params = _where(f)
+    grid = [[0] * 24 for _ in range(7)]
+    with _reading() as con:
+        for weekday, hour, n in con.execute(
+            f"SELECT weekday, hour, count(*) FROM facts WHERE {where} GROUP BY ALL", params
+        ).fetchall():
+            grid[weekday][hour] = int(n)
+    return grid
+
+
+# --- response times --------------------------------------------------------------------------
 
 
 def response_times(f: Filters, by: str = "desk") -> list[dict]:
-    """How fast desks answer, by "desk" or "category".
+    """How fast desks answer, by "desk" or "category", most complaints first.
 
     Rows: `{"key", "label", "n", "answered", "first_answer_median_hours",
-    "first_answer_p90_hours", "closed", "closing_median_days", "closing_p90_days",
-    "share_within_deadline"}`; the share counts complaints whose first public answer came
-    before the due date among those due (due date passed or answered).
+    "first_answer_p90_hours", "closed", "closing_median_days", "closing_p90_days", "due",
+    "share_within_deadline"}`. The share (0–1) counts complaints answered by their due
+    date among those due (due date passed, or answered); None when none is due yet.
+    Raises ValueError for another `by`.
     """
-    raise NotImplementedError
+    if by not in ("desk", "category"):
+        raise ValueError(_("Regroupement inconnu : %(by)s") % {"by": by})
+    column, table = ("desk_id", "dim_desk") if by == "desk" else ("category_id", "dim_category")
+    where, params = _where(f)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with _reading() as con:
+        rows = con.execute(
+            f"""
+            SELECT d.code, d.label, r.* EXCLUDE (id) FROM (
+                SELECT {column} AS id, count(*) AS n,
+                    count(first_answer_hours) AS answered,
+                    quantile_cont(first_answer_hours, 0.5) AS answer_median,
+                    quantile_cont(first_answer_hours, 0.9) AS answer_p90,
+                    count(closing_days) AS closed,
+                    quantile_cont(closing_days, 0.5) AS closing_median,
+                    quantile_cont(closing_days, 0.9) AS closing_p90,
+                    count(*) FILTER (WHERE due_at IS NOT NULL
+                        AND (due_at < ? OR first_answer_at IS NOT NULL)) AS due,
+                    count(*) FILTER (WHERE first_answer_at <= due_at) AS within
+                FROM facts WHERE {where} GROUP BY 1
+            ) r LEFT JOIN {table} d ON d.{column} = r.id
+            ORDER BY r.n DESC, d.label
+            """,
+            [now, *params],
+        ).fetchall()
+    missing = _("Sans guichet attribué") if by == "desk" else _("Catégorie inconnue")
+    return [_response_row(row, missing) for row in rows]
+
+
+def _response_row(row: tuple, missing: str) -> dict:
+    (
+        code,
+        label,
+        n,
+        answered,
+        answer_median,
+        answer_p90,
+        closed,
+        closing_median,
+        closing_p90,
+        due,
+        within,
+    ) = row
+    return {
+        "key": code,
+        "label": label or missing,
+        "n": int(n),
+        "answered": int(answered),
+        "first_answer_median_hours": _round(answer_median, 1),
+        "first_answer_p90_hours": _round(answer_p90, 1),
+        "closed": int(closed),
+        "closing_median_days": _round(closing_median, 1),
+        "closing_p90_days": _round(closing_p90, 1),
+        "due": int(due),
+        "share_within_deadline": _round(within / due, 4) if due else None,
+    }
+
+
+# --- hot spots --------------------------------------------------------------------------------
+
+
+def _resolution(resolution: int | None) -> int:
+    res = hotspot_resolution() if resolution is None else int(resolution)
+    if res not in H3_RESOLUTIONS:
+        raise ValueError(_("Résolution H3 non disponible : %(res)s") % {"res": res})
+    return res
+
+
+def _cell_counts(con, f: Filters, res: int, grid) -> np.ndarray:
+    where, params = _where(f)
+    cells, counts = _arrays(
+        con.execute(
+            f"SELECT h3_r{res}, count(*) FROM facts WHERE {where} AND h3_r{res} IS NOT NULL "
+            "GROUP BY 1",
+            params,
+        ).fetchall(),
+        2,
+    )
+    cells = cells.astype(np.uint64)
+    inside = positions(grid.cells, cells) >= 0  # a cell outside Paris cannot be tested
+    return count_on(grid.cells, cells[inside], counts[inside])
+
+
+def _arrays(rows: list[tuple], width: int) -> list[np.ndarray]:
+    if not rows:
+        return [np.zeros(0, dtype=np.int64) for _ in range(width)]
+    return [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)]
 
 
 def hotspots(f: Filters, resolution: int | None = None, k: int = 1) -> list[dict]:
     """Getis–Ord Gi* hot and cold spots on the H3 cells covering Paris (zeros included).
 
-    `resolution` defaults to `CPPS_HOTSPOT_RESOLUTION` (10). Rows, one per cell with at
-    least one complaint or a non-zero bin: `{"cell" (hex), "count", "z", "p", "q"
-    (Benjamini–Hochberg), "gi_bin" (-3..3), "label" (French)}`.
+    `resolution` defaults to `CPPS_HOTSPOT_RESOLUTION` (10), neighbours are the `k`-ring.
+    Rows, one per cell with at least one complaint or a significant bin: `{"cell" (hex),
+    "count", "z", "p", "q" (Benjamini–Hochberg over all cells), "gi_bin" (-3..3, on q),
+    "label" (French)}`, hottest first.
     """
-    raise NotImplementedError
+    res = _resolution(resolution)
+    grid = paris_grid(res)
+    with _reading() as con:
+        values = _cell_counts(con, f, res, grid)
+    if grid.cells.size == 0:
+        return []
+    result = gistar.gistar(values, grid.weights(k))
+    q = fdr.benjamini_hochberg(result.p).q
+    bins = gistar.gi_bin(result.z, q)
+    keep = np.flatnonzero((values > 0) | (bins != 0))
+    keep = keep[np.argsort(-result.z[keep], kind="stable")]
+    labels = {b: str(label) for b, label in GI_BIN_LABELS.items()}
+    cells = grid.cells[keep].tolist()
+    return [
+        {
+            "cell": h3i.int_to_str(cell),
+            "count": int(n),
+            "z": round(float(z), 3),
+            "p": float(f"{p:.4g}"),
+            "q": float(f"{qv:.4g}"),
+            "gi_bin": int(b),
+            "label": labels[int(b)],
+        }
+        for cell, n, z, p, qv, b in zip(
+            cells,
+            values[keep].tolist(),
+            result.z[keep].tolist(),
+            result.p[keep].tolist(),
+            q[keep].tolist(),
+            bins[keep].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def hotspots_geojson(f: Filters, resolution: int | None = None, k: int = 1) -> dict:
     """`hotspots` as a GeoJSON FeatureCollection of cell hexagons (properties = the row)."""
-    raise NotImplementedError
+    res = _resolution(resolution)
+    grid = paris_grid(res)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [grid.outline(h3i.str_to_int(row["cell"]))],
+                },
+                "properties": row,
+            }
+            for row in hotspots(f, res, k)
+        ],
+    }
 
 
 def emerging_hotspots(f: Filters, weeks: int = 104, resolution: int | None = None) -> list[dict]:
-    """Emerging hot spot analysis over the last `weeks` weekly slices ending at `f.end`.
+    """Emerging hot spot analysis over the `weeks` weekly slices ending with the week of
+    `f.end` (the filter's start date is not used; its other subsets are).
 
-    Rows for cells with a pattern: `{"cell", "pattern" (ArcGIS code -8..8), "label"
-    (French, e.g. "Nouveau point chaud"), "count", "trend_z", "trend_p"}`.
+    Rows for cells with a pattern, strongest trend first: `{"cell", "pattern" (ArcGIS code
+    -8..8), "label" (French, e.g. "Nouveau point chaud"), "count" (over the slices),
+    "trend_z", "trend_p"}`.
     """
-    raise NotImplementedError
+    res = _resolution(resolution)
+    weeks = max(2, int(weeks))
+    grid = paris_grid(res)
+    last_week = _monday(f.end)
+    first_week = last_week - timedelta(weeks=weeks - 1)
+    where, params = _where(f, start=first_week, end=f.end)
+    with _reading() as con:
+        cells, week_starts, counts = (
+            con.execute(
+                f"SELECT h3_r{res}, (week_start - DATE '{first_week.isoformat()}') // 7, "
+                f"count(*) FROM facts WHERE {where} AND h3_r{res} IS NOT NULL GROUP BY ALL",
+                params,
+            )
+            .fetchnumpy()
+            .values()
+        )
+    if grid.cells.size == 0:
+        return []
+    cells = np.asarray(cells, dtype=np.int64).astype(np.uint64)
+    row = positions(grid.cells, cells)
+    inside = row >= 0
+    cube = np.zeros((grid.cells.size, weeks))
+    np.add.at(
+        cube,
+        (row[inside], np.asarray(week_starts)[inside].astype(np.intp)),
+        np.asarray(counts)[inside],
+    )
+    result = emerging.emerging_hotspots(cube, grid.weights(1))
+    chosen = np.flatnonzero(result.pattern != 0)
+    chosen = chosen[np.argsort(-np.abs(result.trend.z[chosen]), kind="stable")]
+    totals = cube.sum(axis=1)
+    return [
+        {
+            "cell": h3i.int_to_str(int(grid.cells[i])),
+            "pattern": int(result.pattern[i]),
+            "label": str(PATTERN_LABELS[int(result.pattern[i])]),
+            "count": int(totals[i]),
+            "trend_z": _round(result.trend.z[i], 3),
+            "trend_p": _round(result.trend.p[i], 4),
+        }
+        for i in chosen.tolist()
+    ]
+
+
+# --- alerts -----------------------------------------------------------------------------------
 
 
 def alerts(as_of: date | None = None, sectors=(), families=()) -> list[dict]:
     """Weekly alerts over every (family × territory) series, territory = each sector and
     Paris, for the last complete week before `as_of` (today by default).
 
-    Farrington baseline (`analytics.alerts.alert_table`) with Benjamini–Hochberg q across
-    all series; only series in alarm are returned, most significant first:
-    `{"what" (family label), "family", "where" (sector name or "Paris"), "sector" (code or
-    None), "week" (ISO date of its Monday), "observed", "expected", "upper", "ratio",
-    "since" (ISO Monday of the first week of the run), "q"}`. `sectors`/`families` (codes)
-    narrow the series tested.
+    Farrington baseline (`analytics.alerts.alert_table`: same weeks of up to 5 past years)
+    with Benjamini–Hochberg q across all series; with less than a year and 4 weeks of
+    history, EARS C2 (7 weeks before a 2-week guard) with a normal p-value instead. Only
+    series in alarm (q ≤ 0.05) are returned, most significant first: `{"what" (family
+    label), "family", "where" (sector name or "Paris"), "sector" (code or None), "week"
+    (ISO Monday), "observed", "expected", "upper", "ratio", "since" (ISO Monday of the
+    first week of the run above the upper bound), "q", "method"}`. `sectors`/`families`
+    (codes) narrow the series tested.
     """
-    raise NotImplementedError
+    as_of = as_of or timezone.localdate()
+    last_week = _monday(as_of) - timedelta(weeks=1)
+    with _reading() as con:
+        history_start = _history_start(con)
+        if history_start is None or history_start > last_week:
+            return []
+        first_week = max(
+            history_start,
+            last_week - timedelta(weeks=BASELINE_YEARS * WEEKS_PER_YEAR + BASELINE_HALF_WINDOW),
+        )
+        family_rows = con.execute(
+            "SELECT family_id, code, label FROM dim_family ORDER BY ord, code"
+        ).fetchall()
+        sector_rows = con.execute(
+            "SELECT sector_id, code, label FROM dim_sector ORDER BY ord"
+        ).fetchall()
+        family_rows = [r for r in family_rows if not families or r[1] in families]
+        sector_rows = [r for r in sector_rows if not sectors or r[1] in sectors]
+        weekly = con.execute(
+            "SELECT family_id, sector_id, (week_start - ?::DATE) // 7, sum(n) FROM weekly "
+            "WHERE week_start BETWEEN ? AND ? GROUP BY ALL",
+            [first_week, first_week, last_week],
+        ).fetchall()
+    steps = (last_week - first_week).days // 7 + 1
+    family_index = {r[0]: i for i, r in enumerate(family_rows)}
+    sector_index = {r[0]: i for i, r in enumerate(sector_rows)}
+    by_sector = np.zeros((len(family_rows), len(sector_rows), steps))
+    paris = np.zeros((len(family_rows), steps))
+    for family_id, sector_id, week, n in weekly:
+        fi = family_index.get(family_id)
+        if fi is None:
+            continue
+        paris[fi, week] += n
+        si = sector_index.get(sector_id)
+        if si is not None:
+            by_sector[fi, si, week] += n
+    series, labels = [], []
+    for fi, family in enumerate(family_rows):
+        if not sectors:
+            series.append(paris[fi])
+            labels.append((family, None))
+        for si, sector in enumerate(sector_rows):
+            series.append(by_sector[fi, si])
+            labels.append((family, sector))
+    if not series:
+        return []
+    counts = np.array(series)
+    if steps >= WEEKS_PER_YEAR + BASELINE_HALF_WINDOW + 1:
+        table = alert_kernels.alert_table(
+            counts, years=BASELINE_YEARS, half_window=BASELINE_HALF_WINDOW
+        )
+        observed, expected, upper, q, alarm = (
+            table.observed,
+            table.expected,
+            table.upper,
+            table.q,
+            table.alarm,
+        )
+        since = table.since
+        method = "Farrington"
+    else:
+        observed, expected, upper, q, alarm, since = _ears_alerts(counts)
+        method = "EARS C2"
+    result = []
+    for i in np.flatnonzero(alarm):
+        family, sector = labels[i]
+        result.append(
+            {
+                "what": family[2],
+                "family": family[1],
+                "where": sector[2] if sector else "Paris",
+                "sector": sector[1] if sector else None,
+                "week": last_week.isoformat(),
+                "observed": int(observed[i]),
+                "expected": _round(expected[i], 1),
+                "upper": _round(upper[i], 1),
+                "ratio": _round(observed[i] / expected[i], 2) if expected[i] > 0 else None,
+                "since": (first_week + timedelta(weeks=int(since[i]))).isoformat()
+                if since[i] >= 0
+                else last_week.isoformat(),
+                "q": float(f"{q[i]:.4g}"),
+                "method": method,
+            }
+        )
+    result.sort(key=lambda a: (a["q"], -(a["ratio"] or 0)))
+    return result
+
+
+def _ears_alerts(counts: np.ndarray):
+    """EARS C2 on the last week for short histories: baseline mean and SD of weeks t-9..t-3."""
+    from scipy import stats
+
+    stats_c2 = alert_kernels.ears(counts, min_sigma=0.5).c2
+    baseline_end = counts.shape[1] - 3
+    baseline = counts[:, max(0, baseline_end - alert_kernels.EARS_BASELINE) : baseline_end]
+    expected = baseline.mean(axis=1) if baseline.size else np.zeros(counts.shape[0])
+    sigma = np.maximum(baseline.std(axis=1, ddof=1) if baseline.shape[1] > 1 else 0.5, 0.5)
+    c2 = stats_c2[:, -1]
+    p = np.where(np.isnan(c2), np.nan, stats.norm.sf(c2))
+    result = fdr.benjamini_hochberg(p)
+    upper = expected + 3 * sigma
+    since = np.full(counts.shape[0], counts.shape[1] - 1)
+    return counts[:, -1], expected, upper, result.q, result.reject, since
+
+
+# --- near repeat, concentration ----------------------------------------------------------
+
+
+def _band_labels(edges, unit: str) -> list[str]:
+    labels = []
+    for i in range(len(edges) - 1):
+        low = edges[i] if i == 0 else edges[i] + 1
+        labels.append(f"{low:g}–{edges[i + 1]:g} {unit}")
+    return labels
 
 
 def near_repeat(
@@ -234,23 +1129,134 @@ def near_repeat(
     permutations: int = 99,
     seed: int = 0,
 ) -> dict:
-    """Knox near-repeat test for one category over the filtered complaints.
+    """Knox near-repeat test for one category (code) over the filtered complaints.
 
     Points are the centres of their H3 resolution-11 cells (the store keeps no
-    coordinates; ~25 m, well under the bands). Returns `{"category", "label", "n",
-    "distance_bands": [labels], "time_bands": [labels], "observed", "expected", "ratio",
-    "p"}` (tables as lists of rows, one per distance band).
+    coordinates; ~25 m, well under the bands), times the receipt. Returns `{"category",
+    "label", "n", "distance_bands", "time_bands" (French labels), "observed", "expected",
+    "ratio", "p"}` (tables as lists of rows, one per distance band). Raises ValueError
+    (French message) for an unknown category or more than 20,000 complaints.
     """
-    raise NotImplementedError
+    f = f.replace(categories=(category,))
+    where, params = _where(f)
+    with _reading() as con:
+        found = con.execute("SELECT label FROM dim_category WHERE code = ?", [category]).fetchone()
+        if found is None:
+            raise ValueError(_("Catégorie inconnue : %(code)s") % {"code": category})
+        n = con.execute(
+            f"SELECT count(*) FROM facts WHERE {where} AND h3_r11 IS NOT NULL", params
+        ).fetchone()[0]
+        if n > NEAR_REPEAT_MAX_EVENTS:
+            raise ValueError(
+                _(
+                    "Trop de signalements (%(n)s) pour le test de répétition : réduisez la "
+                    "période ou le territoire (%(max)s au plus)."
+                )
+                % {"n": n, "max": NEAR_REPEAT_MAX_EVENTS}
+            )
+        cells, epochs = (
+            con.execute(
+                f"SELECT h3_r11, epoch(received_at) FROM facts WHERE {where} "
+                "AND h3_r11 IS NOT NULL",
+                params,
+            )
+            .fetchnumpy()
+            .values()
+        )
+    cells = np.asarray(cells, dtype=np.int64)
+    distinct, inverse = np.unique(cells, return_inverse=True)
+    centres = np.array([h3i.cell_to_latlng(int(c)) for c in distinct.tolist()]).reshape(-1, 2)
+    x, y = knox.equirectangular(centres[inverse, 0], centres[inverse, 1])
+    days = np.asarray(epochs, dtype=float) / 86400
+    result = (
+        knox.knox(
+            x, y, days, distance_bands_m, time_bands_days, permutations=permutations, seed=seed
+        )
+        if len(cells) >= 2
+        else None
+    )
+
+    def table(values, digits):
+        if result is None:
+            return []
+        return [[_round(v, digits) for v in row] for row in np.asarray(values).tolist()]
+
+    return {
+        "category": category,
+        "label": found[0],
+        "n": int(len(cells)),
+        "distance_bands": _band_labels(distance_bands_m, "m"),
+        "time_bands": _band_labels(time_bands_days, "j"),
+        "observed": table(result.observed, 0) if result else [],
+        "expected": table(result.expected, 2) if result else [],
+        "ratio": table(result.ratio, 2) if result else [],
+        "p": table(result.p, 3) if result else [],
+    }
 
 
 def concentration(f: Filters) -> list[dict]:
-    """Concentration of complaints on places, per category and for all (first row).
+    """Concentration of complaints on places, for all categories (first row) and each.
 
-    Places are H3 resolution-10 cells; the universe is every cell covering Paris. Rows:
-    `{"key", "label", "n", "top_1_pct", "top_5_pct", "top_10_pct" (shares, 0–1), "gini"}`.
+    Places are H3 resolution-10 cells (~0.015 km²); the universe is every cell covering
+    Paris, empty ones included. Rows: `{"key" (category code, None for all), "label", "n",
+    "top_1_pct", "top_5_pct", "top_10_pct" (shares of complaints, 0–1), "gini"}`.
     """
-    raise NotImplementedError
+    grid = paris_grid(10)
+    where, params = _where(f)
+    with _reading() as con:
+        rows = con.execute(
+            f"SELECT c.code, c.label, r.h3_r10, r.n FROM (SELECT category_id, h3_r10, "
+            f"count(*) AS n FROM facts WHERE {where} AND h3_r10 IS NOT NULL GROUP BY ALL) r "
+            "LEFT JOIN dim_category c USING (category_id)",
+            params,
+        ).fetchall()
+    if not rows or grid.cells.size == 0:
+        return []
+    codes = np.array([r[0] or "" for r in rows], dtype=object)
+    labels = {r[0] or "": r[1] for r in rows}
+    cells = np.array([r[2] for r in rows], dtype=np.int64).astype(np.uint64)
+    counts = np.array([r[3] for r in rows], dtype=np.int64)
+    inside = positions(grid.cells, cells) >= 0
+    codes, cells, counts = codes[inside], cells[inside], counts[inside]
+    places = np.repeat(cells, counts)
+    groups = np.repeat(codes.astype(str), counts)
+    overall = concentration_kernel.concentration(places, universe=grid.cells)
+    by_category = concentration_kernel.concentration(places, groups=groups, universe=grid.cells)
+    output = [_concentration_row(None, _("Toutes catégories"), overall, 0)]
+    order = np.argsort(-by_category.n_events, kind="stable")
+    for i in order.tolist():
+        code = str(by_category.groups[i])
+        output.append(_concentration_row(code, labels.get(code), by_category, i))
+    return output
+
+
+def _concentration_row(key, label, result, i: int) -> dict:
+    top = result.top_share[i]
+    return {
+        "key": key,
+        "label": label,
+        "n": int(result.n_events[i]),
+        "top_1_pct": _round(top[0], 4),
+        "top_5_pct": _round(top[1], 4),
+        "top_10_pct": _round(top[2], 4),
+        "gini": _round(result.gini[i], 4),
+    }
+
+
+# --- contract indicators ------------------------------------------------------------------
+
+
+def _sector_code(con, sector) -> str | None:
+    if sector is None:
+        return None
+    code = getattr(sector, "code", None)
+    if code:
+        return code
+    if isinstance(sector, int) or (isinstance(sector, str) and sector.isdigit()):
+        found = con.execute("SELECT code FROM dim_sector WHERE sector_id = ?", [int(sector)])
+        row = found.fetchone()
+        return row[0] if row else str(sector)
+    return str(sector)
 
 
 def compute_indicator(
@@ -259,15 +1265,52 @@ def compute_indicator(
     """One figure for a `contrat` computed indicator, over a calendar year.
 
     `sector` is a Sector, its pk or its code (None: Paris). Measures (`params` keys in
-    brackets, each optional: `family` and `category` codes):
+    brackets, each optional: `family` and `category` codes, or lists of codes):
 
     - `complaints_count` [family, category]: complaints received in the year;
-    - `complaints_per_1000` [family, category]: the same per 1,000 inhabitants;
-    - `median_days_to_answer` [family, category]: median days to the first public answer;
+    - `complaints_per_1000` [family, category]: the same per 1,000 inhabitants (INSEE
+      legal population of the sector, or of Paris);
+    - `median_days_to_answer` [family, category]: median days from receipt to the first
+      public answer, over the year's answered complaints;
     - `share_answered_within_deadline` [family, category]: % of the year's complaints
-      answered by their due date, among those due.
+      answered by their due date, among those due (due date passed, or answered).
 
-    Returns None when the figure is undefined (no complaint, no answer). Raises
-    ValueError for an unknown measure.
+    Returns None when the figure is undefined (no complaint, no answer, no population).
+    Raises ValueError for an unknown measure.
     """
-    raise NotImplementedError
+    if measure not in INDICATOR_MEASURES:
+        raise ValueError(_("Mesure inconnue : %(measure)s") % {"measure": measure})
+    params = params or {}
+
+    def codes(key: str) -> tuple[str, ...]:
+        value = params.get(key) or ()
+        return tuple([value] if isinstance(value, str) else value)
+
+    with _reading() as con:
+        code = _sector_code(con, sector)
+        f = Filters(
+            start=date(year, 1, 1),
+            end=date(year, 12, 31),
+            sectors=(code,) if code else (),
+            families=codes("family"),
+            categories=codes("category"),
+        )
+        where, values = _where(f)
+        if measure == "complaints_count":
+            return float(_count(con, f))
+        if measure == "complaints_per_1000":
+            population = _population(con, f)
+            return _round(_count(con, f) / population * 1000, 3) if population else None
+        if measure == "median_days_to_answer":
+            hours = con.execute(
+                f"SELECT median(first_answer_hours) FROM facts WHERE {where}", values
+            ).fetchone()[0]
+            return _round(hours / 24, 2) if hours is not None else None
+        now = datetime.now(UTC).replace(tzinfo=None)
+        due, within = con.execute(
+            "SELECT count(*) FILTER (WHERE due_at IS NOT NULL AND (due_at < ? OR "
+            "first_answer_at IS NOT NULL)), count(*) FILTER (WHERE first_answer_at <= due_at) "
+            f"FROM facts WHERE {where}",
+            [now, *values],
+        ).fetchone()
+        return _round(within / due * 100, 2) if due else None

@@ -1,0 +1,524 @@
+"""The analytical store: a DuckDB file under `CPPS_VAR_DIR/observatoire/`, apart from the
+case database, refreshed incrementally from it.
+
+Tables: `facts` (one pseudonymised row per complaint, see `observatoire.facts`), rollups
+maintained for the days touched by each refresh (`daily`: every filter dimension;
+`daily_coarse`: taxonomy × arrondissement/sector; `weekly`: the same by ISO week), small
+dimension tables (`dim_*`: codes, labels, populations, areas) and `meta` (watermarks).
+
+Concurrency (see docs/observatoire.md, "Deployment"): a DuckDB file is opened either by one
+read-write process or by any number of read-only ones. Each process keeps one in-memory
+DuckDB instance and ATTACHes the file only while it reads or writes (about a millisecond),
+read-only for measures and read-write for a refresh, retrying while another process holds
+the conflicting lock. Refreshes are serialised by a lock file; a full rebuild writes a new
+file and swaps it in atomically, so readers are never blocked by it.
+"""
+
+# SQL here is assembled from this module's own table and column names; values always travel
+# as query parameters, paths are quoted by `_quoted`.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from observatoire.facts import FACT_COLUMNS, FACT_NAMES
+
+logger = logging.getLogger(__name__)
+
+#: Bumped when the layout changes: a store of another version is rebuilt in full.
+SCHEMA_VERSION = 1
+STORE_FILE = "store.duckdb"
+STAMP_FILE = "refreshed.stamp"
+LOCK_FILE = "refresh.lock"
+ALIAS = "store"
+
+# Rollups: name → (period column, grouping columns). Maintained for the periods touched.
+_TIME = ("day", "week_start", "month_start", "year")
+ROLLUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "daily": (
+        "day",
+        (
+            *_TIME,
+            "category_id",
+            "family_id",
+            "quartier_id",
+            "arrondissement_id",
+            "sector_id",
+            "channel",
+            "partner_id",
+            "is_open",
+        ),
+    ),
+    "daily_coarse": (
+        "day",
+        (*_TIME, "category_id", "family_id", "arrondissement_id", "sector_id", "is_open"),
+    ),
+    "weekly": (
+        "week_start",
+        ("week_start", "year", "category_id", "family_id", "arrondissement_id", "sector_id"),
+    ),
+}
+_FACT_TYPES = {name: duck for name, _, duck in FACT_COLUMNS}
+
+DIMENSIONS_DDL = {
+    "dim_family": "family_id INTEGER, code VARCHAR, label VARCHAR, ord INTEGER",
+    "dim_category": (
+        "category_id INTEGER, code VARCHAR, label VARCHAR, family_id INTEGER, ord INTEGER, "
+        "answer_deadline_days INTEGER"
+    ),
+    "dim_sector": "sector_id INTEGER, code VARCHAR, label VARCHAR, ord INTEGER, population BIGINT",
+    "dim_arrondissement": (
+        "arrondissement_id INTEGER, number INTEGER, code VARCHAR, label VARCHAR, "
+        "sector_id INTEGER, population BIGINT, area_km2 DOUBLE"
+    ),
+    "dim_quartier": (
+        "quartier_id INTEGER, code VARCHAR, number INTEGER, label VARCHAR, "
+        "arrondissement_id INTEGER, area_km2 DOUBLE"
+    ),
+    "dim_partner": "partner_id INTEGER, code VARCHAR, label VARCHAR",
+    "dim_desk": "desk_id INTEGER, code VARCHAR, label VARCHAR, partner_id INTEGER",
+}
+_META_DDL = (
+    "schema_version INTEGER, generation BIGINT, refreshed_at TIMESTAMP, "
+    "complaint_watermark TIMESTAMP, case_watermark TIMESTAMP, row_count BIGINT"
+)
+
+
+class StoreBusy(RuntimeError):
+    """The store stayed locked by another process longer than the configured timeout."""
+
+
+def store_dir() -> Path:
+    path = Path(settings.CPPS_VAR_DIR) / "observatoire"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_path() -> Path:
+    return store_dir() / STORE_FILE
+
+
+def _lock_timeout() -> float:
+    return float(getattr(settings, "CPPS_OBSERVATOIRE_LOCK_TIMEOUT", 30))
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return "lock" in str(exc).lower()
+
+
+# --- per-process access to the file ----------------------------------------------------------
+
+
+class _Access:
+    """One in-memory DuckDB instance per process; the store file is attached on demand.
+
+    Readers share one read-only attachment (counted); a writer waits for them to finish,
+    then attaches read-write alone. Another process holding a conflicting lock makes ATTACH
+    fail: it is retried with a short back-off until `CPPS_OBSERVATOIRE_LOCK_TIMEOUT`.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._instance: duckdb.DuckDBPyConnection | None = None
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    def _db(self) -> duckdb.DuckDBPyConnection:
+        if self._instance is None:
+            self._instance = duckdb.connect(":memory:")
+        return self._instance
+
+    def _attach(self, path: Path, read_only: bool) -> None:
+        mode = " (READ_ONLY)" if read_only else ""
+        deadline = time.monotonic() + _lock_timeout()
+        pause = 0.01
+        while True:
+            try:
+                self._db().execute(f"ATTACH {_quoted(path)} AS {ALIAS}{mode}")
+                return
+            except (duckdb.IOException, duckdb.BinderException) as exc:
+                if not _is_lock_error(exc) or time.monotonic() > deadline:
+                    if _is_lock_error(exc):
+                        raise StoreBusy(
+                            _("L'entrepôt de l'observatoire est occupé, réessayez dans un instant.")
+                        ) from exc
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
+            if self._readers == 0:
+                self._attach(store_path(), read_only=True)
+            self._readers += 1
+        cursor = self._db().cursor()
+        try:
+            cursor.execute(f"USE {ALIAS}")
+            yield cursor
+        finally:
+            cursor.close()
+            with self._cond:
+                self._readers -= 1
+                if self._readers == 0:
+                    # Detached at once: another process may be waiting to write.
+                    self._db().execute(f"DETACH {ALIAS}")
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self, path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = path or store_path()
+        with self._cond:
+            self._writers_waiting += 1
+            try:
+                self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            finally:
+                self._writers_waiting -= 1
+            self._writing = True
+        try:
+            self._attach(path, read_only=False)
+            cursor = self._db().cursor()
+            try:
+                cursor.execute(f"USE {ALIAS}")
+                yield cursor
+                cursor.execute("CHECKPOINT")
+            finally:
+                cursor.execute("USE memory")
+                cursor.close()
+                self._db().execute(f"DETACH {ALIAS}")
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+_access = _Access()
+
+
+def exists() -> bool:
+    return store_path().exists()
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the store, read-only; the store is created (empty) if missing."""
+    if not exists():
+        with _access.writing() as con:
+            create_schema(con)
+    with _access.reading() as con:
+        yield con
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def create_schema(con) -> None:
+    columns = ", ".join(f"{name} {duck}" for name, _, duck in FACT_COLUMNS)
+    con.execute(f"CREATE TABLE IF NOT EXISTS facts ({columns})")
+    for name, (_period, keys) in ROLLUPS.items():
+        cols = ", ".join(f"{k} {_FACT_TYPES[k]}" for k in keys)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols}, n INTEGER)")
+    for name, ddl in DIMENSIONS_DDL.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({ddl})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS meta ({_META_DDL})")
+    if not con.execute("SELECT count(*) FROM meta").fetchone()[0]:
+        con.execute("INSERT INTO meta VALUES (?, 0, NULL, NULL, NULL, 0)", [SCHEMA_VERSION])
+
+
+def read_meta(con) -> dict:
+    row = con.execute(
+        "SELECT schema_version, generation, refreshed_at, complaint_watermark, "
+        "case_watermark, row_count FROM meta"
+    ).fetchone()
+    keys = (
+        "schema_version",
+        "generation",
+        "refreshed_at",
+        "complaint_watermark",
+        "case_watermark",
+        "row_count",
+    )
+    return dict(zip(keys, row, strict=True))
+
+
+def _utc_naive(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def replace_dimensions(con, tables: dict[str, pa.Table]) -> None:
+    for name, table in tables.items():
+        con.register("dimension_rows", table)
+        con.execute(f"DELETE FROM {name}")
+        columns = ", ".join(table.column_names)
+        con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM dimension_rows")
+        con.unregister("dimension_rows")
+
+
+def insert_facts(con, table: pa.Table) -> None:
+    con.register("incoming_facts", table)
+    names = ", ".join(FACT_NAMES)
+    con.execute(f"INSERT INTO facts ({names}) SELECT {names} FROM incoming_facts")
+    con.unregister("incoming_facts")
+
+
+def rebuild_rollups(con, days_table: str | None = None) -> None:
+    """Recompute the rollups, all of them or only for the days listed in `days_table`."""
+    for name, (period, keys) in ROLLUPS.items():
+        cols = ", ".join(keys)
+        where = ""
+        if days_table:
+            periods = f"SELECT DISTINCT {period} FROM {days_table}"
+            con.execute(f"DELETE FROM {name} WHERE {period} IN ({periods})")
+            where = f"WHERE {period} IN ({periods})"
+        con.execute(
+            f"INSERT INTO {name} SELECT {cols}, count(*)::INTEGER FROM facts {where} "
+            f"GROUP BY ALL ORDER BY {period}"
+        )
+
+
+def apply_changes(con, changed_ids: pa.Table, table: pa.Table) -> None:
+    """Delete-then-insert changed complaints and recompute the rollups of their days.
+
+    `changed_ids` (one `complaint_id` column) lists every complaint looked at, including
+    ones gone from the case database; `table` holds the current facts of those still there.
+    """
+    con.register("changed_ids", changed_ids)
+    con.register("changed_facts", table)
+    # Days of both the old and the new version of each row: a correction of the date or of
+    # a dimension moves counts out of one day's rollup rows and into another's.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE touched_days AS "
+        "SELECT DISTINCT day, week_start FROM facts "
+        "WHERE complaint_id IN (SELECT complaint_id FROM changed_ids) "
+        "UNION SELECT DISTINCT day, week_start FROM changed_facts"
+    )
+    con.execute("DELETE FROM facts WHERE complaint_id IN (SELECT complaint_id FROM changed_ids)")
+    names = ", ".join(FACT_NAMES)
+    con.execute(f"INSERT INTO facts ({names}) SELECT {names} FROM changed_facts")
+    # Weekly rollups need every day of a touched week: the period filter handles it.
+    rebuild_rollups(con, "touched_days")
+    con.execute("DROP TABLE touched_days")
+    con.unregister("changed_ids")
+    con.unregister("changed_facts")
+
+
+def write_meta(con, *, complaint_watermark, case_watermark) -> None:
+    con.execute(
+        "UPDATE meta SET generation = generation + 1, refreshed_at = ?, "
+        "complaint_watermark = ?, case_watermark = ?, row_count = (SELECT count(*) FROM facts)",
+        [
+            datetime.now(UTC).replace(tzinfo=None),
+            _utc_naive(complaint_watermark),
+            _utc_naive(case_watermark),
+        ],
+    )
+
+
+# --- refresh ----------------------------------------------------------------------------------
+
+
+def _overlap() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "CPPS_OBSERVATOIRE_OVERLAP_SECONDS", 300)))
+
+
+def refresh_max_age() -> float:
+    return float(getattr(settings, "CPPS_OBSERVATOIRE_REFRESH_SECONDS", 60))
+
+
+_refresh_thread_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def refresh_lock(blocking: bool = True) -> Iterator[bool]:
+    """Serialises refreshes across threads and processes; yields whether it was acquired."""
+    if not _refresh_thread_lock.acquire(blocking=blocking):
+        yield False
+        return
+    try:
+        with open(store_dir() / LOCK_FILE, "a+") as handle:
+            flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+            try:
+                fcntl.flock(handle, flags)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        _refresh_thread_lock.release()
+
+
+def age_seconds() -> float | None:
+    """Seconds since the last refresh, None if the store was never refreshed."""
+    try:
+        return time.time() - (store_dir() / STAMP_FILE).stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+def _touch_stamp() -> None:
+    stamp = store_dir() / STAMP_FILE
+    stamp.touch()
+    os.utime(stamp)
+
+
+def refresh(*, full: bool = False, blocking: bool = True, progress=None) -> dict | None:
+    """Incremental (or full) refresh from the case database; see `services.refresh`.
+
+    Returns None without waiting when `blocking` is false and another refresh is running.
+    """
+    from observatoire import extract  # Django models: imported only where needed
+
+    started = time.perf_counter()
+    with refresh_lock(blocking=blocking) as acquired:
+        if not acquired:
+            return None
+        meta = None
+        if exists() and not full:
+            with _access.reading() as con:
+                meta = read_meta(con)
+        if meta is None or meta["schema_version"] != SCHEMA_VERSION or meta["refreshed_at"] is None:
+            result = _rebuild(extract, progress)
+        else:
+            result = _incremental(extract, meta)
+        _touch_stamp()
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _incremental(extract, meta: dict) -> dict:
+    overlap = _overlap()
+    since_complaint = _aware(meta["complaint_watermark"])
+    since_case = _aware(meta["case_watermark"])
+    ids, latest_complaint, latest_case = extract.changed_since(
+        since_complaint - overlap if since_complaint else None,
+        since_case - overlap if since_case else None,
+    )
+    complaint_watermark = max(filter(None, [latest_complaint, since_complaint]), default=None)
+    case_watermark = max(filter(None, [latest_case, since_case]), default=None)
+    table = extract.facts_for(ids)
+    dimensions = extract.dimension_tables()
+    with _access.writing() as con:
+        con.execute("BEGIN")
+        apply_changes(con, pa.table({"complaint_id": pa.array(ids, pa.int64())}), table)
+        replace_dimensions(con, dimensions)
+        write_meta(con, complaint_watermark=complaint_watermark, case_watermark=case_watermark)
+        con.execute("COMMIT")
+    return {
+        "rows": int(len(ids)),
+        "watermark": _iso(complaint_watermark),
+        "full": False,
+    }
+
+
+def _rebuild(extract, progress=None) -> dict:
+    """Rebuild into a new file, then swap it in (readers keep the old one meanwhile)."""
+    # Everything changed after this instant is picked up again by the next refresh.
+    complaint_watermark, case_watermark = extract.latest_updates()
+    target = store_path()
+    building = target.with_name(f"{STORE_FILE}.building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    rows = 0
+    with _access.writing(building) as con:
+        create_schema(con)
+        con.execute("BEGIN")
+        for table in extract.iter_all_facts():
+            insert_facts(con, table)
+            rows += table.num_rows
+            if progress:
+                progress(table.num_rows)
+        # Receipt order gives the date filters tight zone maps (min/max per row group).
+        con.execute("CREATE OR REPLACE TABLE facts AS SELECT * FROM facts ORDER BY received_at")
+        rebuild_rollups(con)
+        replace_dimensions(con, extract.dimension_tables())
+        write_meta(con, complaint_watermark=complaint_watermark, case_watermark=case_watermark)
+        con.execute("COMMIT")
+    os.replace(building, target)
+    return {"rows": rows, "watermark": _iso(complaint_watermark), "full": True}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return _aware(moment).isoformat() if moment else None
+
+
+def ensure_fresh(max_age: float | None = None) -> bool:
+    """Refresh if older than `max_age` (default setting), unless another refresh runs."""
+    max_age = refresh_max_age() if max_age is None else max_age
+    age = age_seconds()
+    if age is not None and age <= max_age and exists():
+        return False
+    try:
+        return refresh(blocking=False) is not None
+    except StoreBusy:
+        logger.warning("observatoire: store busy, refresh postponed")
+        return False
+
+
+def status() -> dict:
+    if not exists():
+        return {"refreshed_at": None, "rows": 0, "watermark": None, "path": str(store_path())}
+    with _access.reading() as con:
+        meta = read_meta(con)
+    return {
+        "refreshed_at": _iso(meta["refreshed_at"]),
+        "rows": int(meta["row_count"] or 0),
+        "watermark": _iso(meta["complaint_watermark"]),
+        "path": str(store_path()),
+        "generation": int(meta["generation"]),
+    }
+
+
+# --- Parquet export ---------------------------------------------------------------------------
+
+
+def export_parquet(directory: Path) -> dict[str, int]:
+    """Facts and rollups as Hive-partitioned Parquet (`year=YYYY/month=M/`), dimensions as
+    one file each, so that Spark, Trino or DuckDB run the same queries on them. Returns the
+    number of rows written per table."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    with reading() as con:
+        for name, (period, _keys) in ROLLUPS.items() | {"facts": ("day", ())}.items():
+            target = directory / name
+            con.execute(
+                f"COPY (SELECT * EXCLUDE (year), year({period}) AS year, "
+                f"month({period}) AS month FROM {name} ORDER BY {period}) "
+                f"TO {_quoted(target)} (FORMAT parquet, PARTITION_BY (year, month), "
+                "OVERWRITE_OR_IGNORE true)"
+            )
+            written[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        for name in DIMENSIONS_DDL:
+            target = directory / f"{name}.parquet"
+            con.execute(f"COPY {name} TO {_quoted(target)} (FORMAT parquet)")
+            written[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    return written
