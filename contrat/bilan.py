@@ -61,6 +61,10 @@ def observatory_figures(year: int, sector: Sector | None) -> dict | None:
 
 def build(year: int, sector: Sector | None = None, today: date | None = None) -> dict:
     """Everything the report shows, for Paris (`sector` None) or one sector."""
+    try:
+        services.ensure_computed_values_fresh(year)
+    except Exception:  # the report then shows the computed values last stored
+        logger.exception("bilan: computed indicators not refreshed")
     snapshot = services.load_snapshot(year, today)
     years = services.contract_years()
     axes: dict[int, dict] = {}

@@ -8,7 +8,8 @@ all agree.
 
 from __future__ import annotations
 
-import logging
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -33,8 +34,6 @@ from contrat.models import (
     Priority,
 )
 from territory.models import Sector
-
-logger = logging.getLogger(__name__)
 
 #: A value missing its target by more than this share of the target is late; by less, at risk.
 TARGET_MARGIN = 0.10
@@ -455,6 +454,20 @@ def _computed_years(indicator: Indicator, years: list[int]) -> list[int]:
     return years
 
 
+def _definitions() -> str:
+    """Fingerprint of what computed values depend on: a new or edited computed indicator
+    calls for recomputing every year."""
+    rows = Indicator.objects.filter(source=IndicatorSource.COMPUTED).order_by("code")
+    text = json.dumps(
+        [
+            [i.code, i.measure, i.measure_params, i.by_sector, i.baseline_year]
+            for i in rows.only("code", "measure", "measure_params", "by_sector", "baseline_year")
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def refresh_computed_values(year: int | None = None) -> int:
     """Recompute every computed indicator from the observatory, for Paris and (declined
     indicators) each sector: `year`, or every year of the contract up to this one and the
@@ -462,7 +475,9 @@ def refresh_computed_values(year: int | None = None) -> int:
     number of values stored."""
     from observatoire import services as observatoire
 
+    # Read before computing: a store refreshed meanwhile makes the values stale again.
     store = observatoire.store_status()
+    definitions = _definitions()
     this_year = timezone.localdate().year
     years = [year] if year else [y for y in contract_years() if y <= this_year]
     sectors = list(Sector.objects.all())
@@ -477,8 +492,13 @@ def refresh_computed_values(year: int | None = None) -> int:
             for s in scopes
         }
         stored += _store_computed(indicator, figures)
+    # Only the latest run of each kind is needed.
+    ComputedRefresh.objects.filter(year=year).delete()
     ComputedRefresh.objects.create(
-        store_refreshed_at=_parse_time(store.get("refreshed_at")), values=stored
+        year=year,
+        store_refreshed_at=_parse_time(store.get("refreshed_at")),
+        definitions=definitions,
+        values=stored,
     )
     return stored
 
@@ -531,30 +551,25 @@ def _parse_time(value) -> datetime | None:
     return parse_datetime(value)
 
 
-def computed_values_are_stale() -> bool:
-    """Whether the observatory's store changed since computed values were last refreshed."""
-    from observatoire import services as observatoire
-
-    if not Indicator.objects.filter(source=IndicatorSource.COMPUTED).exists():
-        return False
-    refreshed_at = _parse_time(observatoire.store_status().get("refreshed_at"))
-    last = ComputedRefresh.objects.first()
-    if last is None:
-        return True
-    return refreshed_at is not None and (
-        last.store_refreshed_at is None or last.store_refreshed_at < refreshed_at
-    )
-
-
-def ensure_computed_values_fresh() -> bool:
-    """Called when a steering page is displayed: bring the observatory store up to date
-    (it refreshes at most once a minute), then recompute the indicators if it changed."""
+def ensure_computed_values_fresh(year: int) -> bool:
+    """Called when a steering page shows `year`: bring the observatory store up to date (it
+    refreshes at most once a minute), then recompute what is stale: every year when the
+    computed indicators were never computed or their definitions changed, else `year` when
+    the store changed since. Returns whether values were recomputed."""
     from observatoire import services as observatoire
 
     if not Indicator.objects.filter(source=IndicatorSource.COMPUTED).exists():
         return False
     observatoire.ensure_fresh()
-    if not computed_values_are_stale():
+    everything = ComputedRefresh.objects.filter(year__isnull=True).first()
+    if everything is None or everything.definitions != _definitions():
+        refresh_computed_values()
+        return True
+    last = ComputedRefresh.objects.filter(Q(year=year) | Q(year__isnull=True)).first()
+    refreshed_at = _parse_time(observatoire.store_status().get("refreshed_at"))
+    if refreshed_at is None or (
+        last.store_refreshed_at is not None and last.store_refreshed_at >= refreshed_at
+    ):
         return False
-    refresh_computed_values()
+    refresh_computed_values(year)
     return True

@@ -43,7 +43,7 @@ def _year(request) -> int:
 
 
 def _common(request, year: int) -> dict:
-    services.ensure_computed_values_fresh()
+    services.ensure_computed_values_fresh(year)
     return {
         "year": year,
         "years": services.contract_years(),

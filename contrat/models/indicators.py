@@ -165,13 +165,18 @@ class IndicatorValue(models.Model):
 
 
 class ComputedRefresh(models.Model):
-    """One run of `contrat.services.refresh_computed_values`: pages compare the latest run with
-    the observatory store's refresh time to know whether computed values are stale."""
+    """The latest run of `contrat.services.refresh_computed_values` for one year (or for every
+    year): pages compare it with the observatory store's refresh time, and the definitions
+    of the computed indicators, to know whether computed values are stale."""
 
-    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("date"), default=timezone.now)
+    year = models.PositiveSmallIntegerField(
+        _("année"), null=True, blank=True, help_text=_("Vide : toutes les années.")
+    )
     store_refreshed_at = models.DateTimeField(
         _("état de l'observatoire utilisé"), null=True, blank=True
     )
+    definitions = models.CharField(_("empreinte des définitions"), max_length=64, blank=True)
     values = models.PositiveIntegerField(_("valeurs calculées"), default=0)
 
     class Meta:
@@ -180,4 +185,4 @@ class ComputedRefresh(models.Model):
         verbose_name_plural = _("calculs des indicateurs")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} ({self.values})"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.year or '*'} ({self.values})"

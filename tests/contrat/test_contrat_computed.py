@@ -128,3 +128,24 @@ def test_refresh_command(nightlife_indicator):
     call_command("contrat", "refresh", "--annee", str(year), stdout=out)
     assert "Indicateurs calculés : 18 valeur(s) à jour." in out.getvalue()
     assert value_of(nightlife_indicator, "paris-10", year) >= 2
+
+
+def test_a_new_computed_indicator_gets_every_year_on_the_next_page(
+    client, pilot, nightlife_indicator, make_indicator
+):
+    client.force_login(pilot)
+    client.get("/contrat/")
+    roads = make_indicator(
+        "routes-doleances",
+        priority="3.3",
+        source=IndicatorSource.COMPUTED,
+        measure="complaints_count",
+        params={"family": "insecurite-routiere"},
+        partner=None,
+        by_sector=False,
+    )
+    client.get("/contrat/")
+    years = sorted(
+        IndicatorValue.objects.filter(indicator=roads).values_list("period_start__year", flat=True)
+    )
+    assert years == list(range(2023, min(timezone.localdate().year, 2026) + 1))
