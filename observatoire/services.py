@@ -566,10 +566,10 @@ def counts_by(f: Filters, dimension: str, *, rate: bool = False) -> list[dict]:
                 members = _territory_members(con, dimension, f)
             else:
                 members = con.execute(
-                    f"SELECT {column}, {key}, label, NULL, NULL FROM {table}"
+                    f"SELECT {column}, {key}, label, NULL, NULL, NULL FROM {table}"
                 ).fetchall()
             rows = []
-            for ident, code, label, population, area in members:
+            for ident, code, label, population, area, _order in members:
                 n = int(counts.pop(ident, 0) or 0)
                 if n or dimension in ("sector", "arrondissement", "quartier"):
                     row = {"key": code, "label": label, "count": n}
@@ -892,7 +892,8 @@ def hotspots(f: Filters, resolution: int | None = None, k: int = 1) -> list[dict
     q = fdr.benjamini_hochberg(result.p).q
     bins = gistar.gi_bin(result.z, q)
     keep = np.flatnonzero((values > 0) | (bins != 0))
-    keep = keep[np.argsort(-result.z[keep], kind="stable")]
+    # Hottest first; a busy cell and its neighbours share their neighbourhood sum, hence z.
+    keep = keep[np.lexsort((-values[keep], -np.round(result.z[keep], 6)))]
     labels = {b: str(label) for b, label in GI_BIN_LABELS.items()}
     cells = grid.cells[keep].tolist()
     return [
