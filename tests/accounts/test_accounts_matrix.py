@@ -100,6 +100,17 @@ PAGES = [
         {**only("administrator", refused=404), "anonymous": 401},
         args=lambda w: (w["case_centre"].reference,),
     ),
+    # Steering the contract: every staff role reads; values are entered within one's scope
+    # (the social workers' indicator is the Ville's, for Paris only); pilots import/export.
+    Page("contrat:overview", only(*STAFF)),
+    Page("contrat:sector", only(*STAFF), args=("paris-18",)),
+    Page("contrat:priority", only(*STAFF), args=("2.1",)),
+    Page("contrat:priority", only(*STAFF), args=("2.1",), query={"secteur": "paris-18"}),
+    Page("contrat:comparison", only(*STAFF)),
+    Page("contrat:enter-value", only("contract_pilot", "administrator"), args=("isc-effectif",)),
+    Page("contrat:export", only("contract_pilot", "administrator"), args=("xlsx",)),
+    Page("contrat:export", only("contract_pilot", "administrator"), args=("zip",)),
+    Page("contrat:import", only("contract_pilot", "administrator", status=400), method="post"),
 ]
 
 
