@@ -23,6 +23,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -181,7 +182,9 @@ def export_rows() -> dict[str, list[list]]:
     contracts = Contract.objects.select_related("sector", "parent").prefetch_related(
         "signatories", "partners"
     )
-    for c in contracts.order_by("parent__code", "sector__order", "code"):
+    # The Paris contract before the arrondissement contracts that name it as their parent.
+    ordered = contracts.order_by(F("parent").asc(nulls_first=True), "sector__order", "code")
+    for c in ordered:
         rows["contrats"].append(
             [
                 c.code,
@@ -618,7 +621,10 @@ class _Importer:
                 )
                 continue
             apply: Callable[[dict], None] = getattr(self, f"row_{table.name}")
-            for line, row in enumerate(rows, start=2):
+            lines = enumerate(rows, start=2)
+            if table.name == "contrats":  # parents first, whatever the order of the rows
+                lines = sorted(lines, key=lambda item: bool(_text(item[1].get("contrat_parent"))))
+            for line, row in lines:
                 try:
                     with transaction.atomic():
                         apply(row)

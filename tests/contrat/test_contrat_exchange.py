@@ -341,3 +341,14 @@ def test_actions_are_numbered_within_their_priority(paris):
         priority=rixes, title="C", due_date=date.today() + timedelta(days=1)
     )
     assert (first.code, second.code, third.code) == ("1.2.1", "1.2.2", "1.2.3")
+
+
+def test_arrondissement_contracts_may_come_before_their_parent(full_contract, tmp_path):
+    directory = tmp_path / "csv"
+    exchange.write_csv(directory)
+    path = directory / "contrats.csv"
+    header, *lines = path.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text("\n".join([header, *reversed(lines)]) + "\n", encoding="utf-8")
+    wipe()
+    exchange.import_tables(exchange.read_tables(directory))
+    assert dump() == full_contract
