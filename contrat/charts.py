@@ -45,6 +45,12 @@ def format_number(value: float | None) -> str:
     return number_format(rounded, decimals, use_l10n=True, force_grouping=True)
 
 
+def _top(figures: list[float], headroom: float) -> float:
+    """The top of the value axis: a little above the largest figure (1 when all are 0)."""
+    largest = max([0.0, *figures])
+    return largest * headroom if largest > 0 else 1.0
+
+
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high] (steps of 1, 2 or 5 × 10^k)."""
     if high <= low:
@@ -105,9 +111,7 @@ def indicator_chart(
     left, right, top, bottom = 56, 16, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     figures = [v for _d, v in values] + list(targets.values()) + ([baseline[1]] if baseline else [])
-    low = min([0.0, *figures])
-    high = max([*figures, 1.0]) * 1.1 if figures else 1.0
-    ticks = nice_ticks(low, high)
+    ticks = nice_ticks(min([0.0, *figures]), _top(figures, 1.1))
     low, high = ticks[0], ticks[-1]
 
     def x(position: float) -> float:
@@ -223,7 +227,7 @@ def comparison_chart(
     figures = [v for _l, v, t, _s in rows if v is not None] + [
         t for _l, _v, t, _s in rows if t is not None
     ]
-    ticks = nice_ticks(min([0.0, *figures]), max([*figures, 1.0]) * 1.05)
+    ticks = nice_ticks(min([0.0, *figures]), _top(figures, 1.05))
     low, high = ticks[0], ticks[-1]
 
     def x(value: float) -> float:

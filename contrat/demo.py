@@ -75,10 +75,11 @@ COMPUTED = [
 
 
 def _targets_from_first_value(indicator: Indicator, change: float, years: list[int]) -> None:
-    """Targets for the years after each scope's first computed value: that value improved by
-    `change` (a share) per year, so that the demo shows every status."""
+    """Targets for the years after each scope's first non-zero computed value: that value
+    improved by `change` (a share) per year, so that the demo shows every status."""
     first_values: dict[int | None, tuple[int, float]] = {}
-    for value in IndicatorValue.objects.filter(indicator=indicator).order_by("period_start"):
+    values = IndicatorValue.objects.filter(indicator=indicator, value__gt=0)
+    for value in values.order_by("period_start"):
         first_values.setdefault(value.sector_id, (value.period_start.year, value.value))
     for sector_id, (first_year, first) in first_values.items():
         for year in years:

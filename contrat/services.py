@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -165,6 +165,11 @@ class PriorityState:
     def live_count(self) -> int:
         return sum(1 for _action, s in self.actions if s != "abandoned")
 
+    @property
+    def indicator_counts(self) -> list[dict]:
+        """`{"status", "label", "count"}` of its indicators, for the statuses present."""
+        return [c for c in status_counts(self.evaluations) if c["count"]]
+
 
 @dataclass
 class Snapshot:
@@ -257,11 +262,12 @@ def load_snapshot(year: int, today: date | None = None, priorities=None) -> Snap
     return snapshot
 
 
-def status_counts(states: list[PriorityState]) -> list[dict]:
-    """`{"status", "label", "count"}` for each status, in the order of `PriorityStatus`."""
+def status_counts(items) -> list[dict]:
+    """`{"status", "label", "count"}` for each status, in the order of `PriorityStatus`, of
+    priority states or indicator evaluations."""
     counts = dict.fromkeys(S.values, 0)
-    for state in states:
-        counts[state.status] += 1
+    for item in items:
+        counts[item.status] += 1
     return [{"status": s, "label": S(s).label, "count": n} for s, n in counts.items()]
 
 
@@ -454,6 +460,15 @@ def _computed_years(indicator: Indicator, years: list[int]) -> list[int]:
     return years
 
 
+def _first_complaint_year() -> int | None:
+    """Years before the first complaint recorded would read as "0 complaints": the
+    observatory did not exist yet, so they get no computed value."""
+    from doleances.models import Complaint  # doleances sits below contrat
+
+    first = Complaint.objects.aggregate(first=Min("received_at"))["first"]
+    return timezone.localtime(first).year if first else None
+
+
 def _definitions() -> str:
     """Fingerprint of what computed values depend on: a new or edited computed indicator
     calls for recomputing every year."""
@@ -471,8 +486,8 @@ def _definitions() -> str:
 def refresh_computed_values(year: int | None = None) -> int:
     """Recompute every computed indicator from the observatory, for Paris and (declined
     indicators) each sector: `year`, or every year of the contract up to this one and the
-    indicator's baseline year. An undefined figure removes the stored value. Returns the
-    number of values stored."""
+    indicator's baseline year — from the year of the first complaint on. An undefined
+    figure removes the stored value. Returns the number of values stored."""
     from observatoire import services as observatoire
 
     # Read before computing: a store refreshed meanwhile makes the values stale again.
@@ -480,6 +495,7 @@ def refresh_computed_values(year: int | None = None) -> int:
     definitions = _definitions()
     this_year = timezone.localdate().year
     years = [year] if year else [y for y in contract_years() if y <= this_year]
+    first_year = _first_complaint_year()
     sectors = list(Sector.objects.all())
     stored = 0
     for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED):
@@ -489,6 +505,7 @@ def refresh_computed_values(year: int | None = None) -> int:
                 indicator.measure, year=y, sector=s, params=indicator.measure_params or None
             )
             for y in (_computed_years(indicator, years) if year is None else years)
+            if first_year is not None and y >= first_year
             for s in scopes
         }
         stored += _store_computed(indicator, figures)
