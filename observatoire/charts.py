@@ -25,6 +25,8 @@ GRID = "#ddd"
 BLUE = "#000091"
 # Sequential classes (ColorBrewer Blues) for counts and rates; index 0 is "none".
 SEQUENTIAL = ("#f4f4f6", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+# Maps are greys: the red and blue Gi* hot and cold spots drawn over them must stand out.
+MAP_SEQUENTIAL = ("#ffffff", "#e3e3e3", "#c4c4c4", "#9e9e9e", "#737373", "#4a4a4a")
 # Getis–Ord Gi* confidence bins -3..3 (ColorBrewer RdBu): cold spots blue, hot spots red.
 GI_BIN_COLOURS = {
     -3: "#2166ac",
@@ -98,24 +100,44 @@ def class_of(value, breaks: Sequence[float]) -> int:
     return len(breaks)
 
 
-def class_colour(index: int, breaks: Sequence[float]) -> str:
+def class_colour(index: int, breaks: Sequence[float], palette=MAP_SEQUENTIAL) -> str:
     """The colour of class `index`, spread over the palette when there are few classes."""
     if index == 0 or not breaks:
-        return SEQUENTIAL[0]
-    span = len(SEQUENTIAL) - 1
-    return SEQUENTIAL[round(index * span / len(breaks))]
+        return palette[0]
+    span = len(palette) - 1
+    return palette[round(index * span / len(breaks))]
+
+
+def tick_decimals(ticks: Sequence[float]) -> int:
+    """Decimals needed to write the ticks (0 for steps of 1 or more, up to 2)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+    return next((d for d in (0, 1) if abs(step * 10**d - round(step * 10**d)) < 1e-9), 2)
 
 
 def legend_labels(breaks: Sequence[float], decimals: int = 0) -> list[str]:
-    """French range labels of the classes of `class_breaks`, "0" first."""
+    """French labels of the classes of `class_breaks`, "0" first. Whole numbers read as
+    "2", "3 à 5"; others as "≤ 0,5", "0,5 à 1,2"."""
     labels = ["0"]
+    whole = decimals == 0 and all(float(b).is_integer() for b in breaks)
     lower = 0.0
     for bound in breaks:
-        low = fr_number(lower, decimals)
         high = fr_number(bound, decimals)
-        labels.append(
-            _("%(low)s à %(high)s") % {"low": low, "high": high} if lower else f"≤ {high}"
-        )
+        if whole:
+            low = lower + 1
+            text = (
+                high
+                if low == bound
+                else _("%(low)s à %(high)s")
+                % {
+                    "low": fr_number(low),
+                    "high": high,
+                }
+            )
+        elif lower:
+            text = _("%(low)s à %(high)s") % {"low": fr_number(lower, decimals), "high": high}
+        else:
+            text = f"≤ {high}"
+        labels.append(text)
         lower = bound
     return labels
 
@@ -153,8 +175,9 @@ def _empty(svg: _Svg, message: str | None = None) -> str:
     return svg.done()
 
 
-def _y_axis(svg: _Svg, ticks, left, right, top, bottom, decimals=0) -> None:
+def _y_axis(svg: _Svg, ticks, left, right, top, bottom) -> None:
     span = ticks[-1] or 1
+    decimals = tick_decimals(ticks)
     for tick in ticks:
         y = bottom - (bottom - top) * tick / span
         svg.add(f'<line x1="{left}" x2="{right}" y1="{_num(y)}" y2="{_num(y)}" stroke="{GRID}"/>')
@@ -274,8 +297,10 @@ def bar_chart(
     unit: str = "",
     width: int = 760,
     max_bars: int = 20,
+    scale_max: float | None = None,
 ) -> str:
-    """Horizontal bars, one per (label, value) row in the given order (the first `max_bars`)."""
+    """Horizontal bars, one per (label, value) row in the given order (the first `max_bars`);
+    the scale runs to `scale_max` when given (e.g. 100 for percentages)."""
     rows = list(rows)[:max_bars]
     bar, gap, top = 18, 6, 10
     height = top * 2 + max(1, len(rows)) * (bar + gap) + 24
@@ -286,8 +311,9 @@ def bar_chart(
         return _empty(svg)
     label_width = min(300, 12 + 6.6 * max(len(label) for label, _ in rows))
     left, right = label_width, width - 80
-    ticks = nice_ticks(max([value or 0 for _, value in rows] + [0]) or 1, 4)
+    ticks = nice_ticks(scale_max or max([value or 0 for _, value in rows] + [0]) or 1, 4)
     span = ticks[-1]
+    tick_text = tick_decimals(ticks)
     bottom = top + len(rows) * (bar + gap)
     for tick in ticks:
         x = left + (right - left) * tick / span
@@ -295,7 +321,7 @@ def bar_chart(
         svg.text(
             x,
             bottom + 16,
-            fr_number(tick, decimals if span < 10 else 0),
+            fr_number(tick, tick_text),
             anchor="middle",
             size=11,
             fill=MUTED,
@@ -375,6 +401,7 @@ class Projection:
         self.scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
         self.dx = margin + ((width - 2 * margin) - span_x * self.scale) / 2
         self.dy = margin + ((height - 2 * margin) - span_y * self.scale) / 2
+        self.height = span_y * self.scale + 2 * margin  # of the drawing, at this scale
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
         return (
@@ -408,60 +435,64 @@ def choropleth(
     context: Sequence[dict] = (),
     overlays: Sequence[tuple[dict, int, str]] = (),
     overlay_title: str = "",
-    width: int = 560,
-    height: int = 440,
+    width: int = 640,
+    legend_width: int = 210,
 ) -> str:
-    """Areas (code, label, GeoJSON geometry) coloured by `values[code]` in quantile classes.
+    """Areas (code, label, GeoJSON geometry) coloured by `values[code]` in quantile classes
+    of greys, the legend on the right; the height follows the areas' shape.
 
-    `context` geometries are drawn in grey underneath (e.g. the rest of Paris around a
-    sector); `overlays` are (geometry, Gi* bin, label) drawn on top, e.g. hot spot cells.
+    `context` geometries are drawn in light grey underneath (e.g. the rest of Paris around
+    a sector); `overlays` are (geometry, Gi* bin, label) drawn on top, e.g. hot spot cells.
     """
-    svg = _Svg(
-        width, height, title, _("%(title)s — %(n)d zones") % {"title": title, "n": len(areas)}
-    )
+    description = _("%(title)s — %(n)d zones") % {"title": title, "n": len(areas)}
     if not areas:
-        return _empty(svg, _("Aucun contour chargé"))
-    map_width = width - 150
-    project = Projection([g for _, _, g in areas], map_width, height)
+        return _empty(_Svg(width, 200, title, description), _("Aucun contour chargé"))
+    map_width = width - legend_width
+    geometries = [g for _, _, g in areas]
+    breaks = class_breaks([values.get(code) for code, _, _ in areas])
+    bins = {gi_bin: label for _, gi_bin, label in overlays}
+    legend_height = 40 + 20 * (len(breaks) + 1) + (40 + 20 * len(bins) if bins else 0)
+    height = round(max(legend_height, Projection(geometries, map_width, 10_000).height))
+    project = Projection(geometries, map_width, height)
+    svg = _Svg(width, height, title, description)
     for geometry in context:
         svg.add(
-            f'<path d="{project.path(geometry)}" fill="#eee" stroke="#ccc" stroke-width="0.5"/>'
+            f'<path d="{project.path(geometry)}" fill="#f0f0f0" stroke="#d0d0d0" '
+            f'stroke-width="0.5"/>'
         )
-    breaks = class_breaks([values.get(code) for code, _, _ in areas])
     for code, label, geometry in areas:
         value = values.get(code)
         colour = class_colour(class_of(value, breaks), breaks)
         svg.add(
             f'<path class="area" data-code="{_attr(code)}" d="{project.path(geometry)}" '
-            f'fill="{colour}" stroke="#fff" stroke-width="0.8"><title>{escape(label)} : '
+            f'fill="{colour}" stroke="#8a8a8a" stroke-width="0.6"><title>{escape(label)} : '
             f"{fr_number(value or 0, decimals)}</title></path>"
         )
     for geometry, gi_bin, label in overlays:
         svg.add(
             f'<path class="overlay" d="{project.path(geometry)}" '
-            f'fill="{GI_BIN_COLOURS.get(gi_bin, "#999")}" fill-opacity="0.85" stroke="#333" '
+            f'fill="{GI_BIN_COLOURS.get(gi_bin, "#999")}" fill-opacity="0.9" stroke="#222" '
             f'stroke-width="0.4"><title>{escape(label)}</title></path>'
         )
 
     # Legend on the right.
-    x, y = map_width + 10, 24
+    x, y = map_width + 12, 24
     svg.text(x, y, legend_title, size=11, weight="bold")
     for index, label in enumerate(legend_labels(breaks, decimals)):
         y += 20
         svg.add(
             f'<rect x="{x}" y="{y - 11}" width="14" height="14" '
-            f'fill="{class_colour(index, breaks)}" stroke="#999" stroke-width="0.5"/>'
+            f'fill="{class_colour(index, breaks)}" stroke="#8a8a8a" stroke-width="0.6"/>'
         )
         svg.text(x + 20, y, label, size=11)
-    if overlays:
+    if bins:
         y += 32
         svg.text(x, y, overlay_title, size=11, weight="bold")
-        bins = {gi_bin: label for _, gi_bin, label in overlays}
         for gi_bin in sorted(bins, reverse=True):
             y += 20
             svg.add(
                 f'<rect x="{x}" y="{y - 11}" width="14" height="14" '
-                f'fill="{GI_BIN_COLOURS[gi_bin]}" stroke="#333" stroke-width="0.4"/>'
+                f'fill="{GI_BIN_COLOURS[gi_bin]}" stroke="#222" stroke-width="0.4"/>'
             )
-            svg.text(x + 20, y, bins[gi_bin], size=11)
+            svg.text(x + 20, y, bins[gi_bin], size=10)
     return svg.done()

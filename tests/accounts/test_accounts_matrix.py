@@ -63,6 +63,11 @@ class Page:
 
 # The Django admin sends anyone who is not an administrator to its own login page (302).
 ADMIN_ONLY = only("administrator", refused=302)
+# The observatory: all of Paris, or one sector (the coordinator's is paris-18).
+OBSERVATORY_ROLES = ("analyst", "contract_pilot", "administrator")
+OWN_SECTOR_ROLES = (*OBSERVATORY_ROLES, "cspa_coordinator")
+OBSERVATORY = only(*OBSERVATORY_ROLES)
+OWN_SECTOR = only(*OWN_SECTOR_ROLES)
 
 PAGES = [
     # Public pages.
@@ -99,6 +104,44 @@ PAGES = [
         "guichet-api:complaint",
         {**only("administrator", refused=404), "anonymous": 401},
         args=lambda w: (w["case_centre"].reference,),
+    ),
+    # Observatory: Paris for analysts, pilots and administrators; a coordinator's own sector.
+    *(
+        Page(name, OBSERVATORY, kwargs=kwargs)
+        for name, kwargs in (
+            ("observatoire:dashboard", {}),
+            ("observatoire:panels", {}),
+            ("observatoire:map", {}),
+            ("observatoire:section", {"name": "heures"}),
+            ("observatoire:export", {"name": "categories", "fmt": "csv"}),
+            ("observatoire:export", {"name": "evolution", "fmt": "svg"}),
+        )
+    ),
+    Page("observatoire:barometer", OBSERVATORY, query={"mois": "2026-01"}),
+    *(
+        Page(name, expect, args=(code, *extra))
+        for code, expect in (("paris-18", OWN_SECTOR), ("paris-5", OBSERVATORY))
+        for name, extra in (
+            ("observatoire:sector", ()),
+            ("observatoire:sector-panels", ()),
+            ("observatoire:sector-map", ()),
+            ("observatoire:sector-section", ("familles",)),
+            ("observatoire:sector-export", ("quartiers", "svg")),
+        )
+    ),
+    Page(
+        "observatoire:sector-subscription",
+        only(*OWN_SECTOR_ROLES, status=302),
+        args=("paris-18",),
+        method="post",
+        data={"actif": "1"},
+    ),
+    Page(
+        "observatoire:sector-subscription",
+        only(*OBSERVATORY_ROLES, status=302),
+        args=("paris-5",),
+        method="post",
+        data={"actif": "1"},
     ),
     # Steering the contract: every staff role reads; values are entered within one's scope
     # (the social workers' indicator is the Ville's, for Paris only); pilots import/export.

@@ -20,6 +20,14 @@ def test_french_numbers():
     assert charts.fr_percent(0.256) == "26\u00a0%"
 
 
+def test_tick_labels_get_the_decimals_they_need():
+    assert charts.tick_decimals(charts.nice_ticks(87)) == 0
+    assert charts.tick_decimals(charts.nice_ticks(1, 4)) == 2  # 0, 0.25, 0.5…
+    assert charts.tick_decimals([0, 0.5, 1]) == 1
+    root = parse(charts.bar_chart([("Guichet", 0)], title="Délais", scale_max=100))
+    assert "100" in texts(root) and "25" in texts(root)
+
+
 def test_nice_ticks_cover_the_maximum_with_round_steps():
     assert charts.nice_ticks(87) == [0, 20, 40, 60, 80, 100]
     assert charts.nice_ticks(0) == [0.0, 1.0]
@@ -35,12 +43,14 @@ def test_quantile_classes_put_zero_apart():
     assert charts.class_of(None, breaks) == 0
     assert charts.class_of(1, breaks) == 1
     assert charts.class_of(10, breaks) == 5
-    assert charts.class_colour(0, breaks) == charts.SEQUENTIAL[0]
-    assert charts.class_colour(5, breaks) == charts.SEQUENTIAL[-1]
-    assert charts.legend_labels(breaks)[:3] == ["0", "≤ 2", "2 à 4"]
+    assert charts.class_colour(0, breaks) == charts.MAP_SEQUENTIAL[0]
+    assert charts.class_colour(5, breaks) == charts.MAP_SEQUENTIAL[-1]
+    assert charts.legend_labels(breaks)[:3] == ["0", "1 à 2", "3 à 4"]
+    assert charts.legend_labels([1, 2, 7]) == ["0", "1", "2", "3 à 7"]
+    assert charts.legend_labels([0.5, 1.25], 1) == ["0", "≤ 0,5", "0,5 à 1,2"]
     # Few distinct values: fewer classes, still spread from light to dark.
     assert charts.class_breaks([5, 5, 5]) == [5]
-    assert charts.class_colour(1, [5]) == charts.SEQUENTIAL[-1]
+    assert charts.class_colour(1, [5]) == charts.MAP_SEQUENTIAL[-1]
 
 
 def test_line_chart_draws_observed_expected_and_band_where_known():
@@ -114,9 +124,9 @@ def test_choropleth_colours_areas_by_class_and_keeps_the_shape():
         )
     )
     paths = {p.get("data-code"): p for p in root.findall(".//svg:path[@class='area']", NS)}
-    assert paths["A"].get("fill") == charts.SEQUENTIAL[0]
-    assert paths["C"].get("fill") == charts.SEQUENTIAL[-1]
-    assert paths["B"].get("fill") not in (charts.SEQUENTIAL[0], paths["C"].get("fill"))
+    assert paths["A"].get("fill") == charts.MAP_SEQUENTIAL[0]
+    assert paths["C"].get("fill") == charts.MAP_SEQUENTIAL[-1]
+    assert paths["B"].get("fill") not in (charts.MAP_SEQUENTIAL[0], paths["C"].get("fill"))
     # Equirectangular: a 0.01° square is narrower than tall at Paris' latitude (cos 48.85°).
     xs = [float(v.split(",")[0]) for v in paths["A"].get("d")[1:-1].split("L")]
     ys = [float(v.split(",")[1]) for v in paths["A"].get("d")[1:-1].split("L")]
