@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 THRESHOLD = 5
 _TOLERANCE = 1e-9
@@ -45,52 +47,51 @@ def relation_matrix(n_cells: int, lines: Sequence[Line]) -> np.ndarray:
 def recoverable(values, hidden, lines: Sequence[Line]) -> np.ndarray:
     """Indices of hidden cells whose value follows from the published ones and the lines.
 
-    Hidden values h satisfy `A_h h = -A_p p`; h is unique along the directions the null
-    space of `A_h` does not move: cell j is determined iff every null-space vector is zero
-    at j. One SVD per connected group of hidden cells (those sharing lines).
+    Hidden values h satisfy `A_h h = -A_p p`: cell j is determined iff the unit vector e_j
+    lies in the row space of `A_h`, i.e. its projection on that space (spanned by the
+    right singular vectors) has norm 1. One small eigen-decomposition per connected group
+    of hidden cells (cells linked through shared lines): independent tables, independent
+    checks.
     """
-    values = np.asarray(values, dtype=float)
     hidden = np.asarray(hidden, dtype=bool)
-    if not hidden.any():
-        return np.zeros(0, dtype=np.intp)
-    relevant = [line for line in lines if any(hidden[c] for c in line.cells)]
     hidden_idx = np.flatnonzero(hidden)
-    sub = relation_matrix(values.size, relevant)[:, hidden_idx]
+    if hidden_idx.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    sub = _hidden_relations(hidden, lines)
+    links = abs(sub).T @ abs(sub)
+    _count, labels = connected_components(links, directed=False)
+    groups = np.split(np.argsort(labels, kind="stable"), np.cumsum(np.bincount(labels))[:-1])
     found = []
-    for group in _components(sub):
+    for group in groups:
         block = sub[:, group]
-        block = block[np.abs(block).sum(axis=1) > 0]
+        block = block[np.diff(block.indptr) > 0].toarray()
         if block.shape[0] == 0:
             continue  # no published relation touches these cells
-        _u, singular, vt = np.linalg.svd(block)
-        rank = int((singular > _TOLERANCE * max(1.0, singular.max())).sum())
-        null_space = vt[rank:]
-        free = np.abs(null_space).max(axis=0) > _TOLERANCE if null_space.size else None
-        for position, j in enumerate(group):
-            if free is None or not free[position]:
-                found.append(hidden_idx[j])
+        # With A = U S Vᵀ, the eigen-decomposition of the small Gram matrix A Aᵀ = U S² Uᵀ
+        # gives Vᵀ e_j = S⁻¹ Uᵀ A e_j without decomposing the wide A itself.
+        eigenvalues, vectors = np.linalg.eigh(block @ block.T)
+        keep = eigenvalues > _TOLERANCE * max(1.0, eigenvalues.max())
+        coordinates = vectors[:, keep].T @ block
+        projected = (np.square(coordinates) / eigenvalues[keep, None]).sum(axis=0)
+        found.extend(hidden_idx[group[projected > 1 - 1e-6]].tolist())
     return np.array(sorted(found), dtype=np.intp)
 
 
-def _components(sub: np.ndarray) -> list[list[int]]:
-    """Groups of hidden cells linked through shared lines (columns of `sub`)."""
-    n = sub.shape[1]
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for row in sub:
-        members = np.flatnonzero(row)
-        for other in members[1:]:
-            parent[root(int(other))] = root(int(members[0]))
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
+def _hidden_relations(hidden: np.ndarray, lines: Sequence[Line]) -> sparse.csr_matrix:
+    """The lines touching hidden cells, restricted to them (sparse, one row per line)."""
+    column = np.full(hidden.size, -1)
+    column[hidden] = np.arange(int(hidden.sum()))
+    rows, cols, signs = [], [], []
+    row = 0
+    for line in lines:
+        cells = np.array(line.cells)
+        mask = hidden[cells]
+        if mask.any():
+            rows.extend([row] * int(mask.sum()))
+            cols.extend(column[cells[mask]].tolist())
+            signs.extend(np.where(np.arange(cells.size) == 0, -1.0, 1.0)[mask].tolist())
+            row += 1
+    return sparse.csr_matrix((signs, (rows, cols)), shape=(row, int(hidden.sum())))
 
 
 def suppress(values, lines: Sequence[Line], threshold: int = THRESHOLD) -> np.ndarray:
@@ -106,6 +107,8 @@ def suppress(values, lines: Sequence[Line], threshold: int = THRESHOLD) -> np.nd
     """
     values = np.asarray(values, dtype=float)
     hidden = values < threshold
+    if hidden.all():  # e.g. a month without complaints: nothing is published
+        return hidden
     membership = (relation_matrix(values.size, lines) != 0).astype(np.int64)
     while True:
         while True:
