@@ -96,6 +96,12 @@ class CsvSource:
             raise SourceError(_("Le fichier est vide."))
         detected, self._bom = detect_encoding(sample)
         self.encoding = encoding or detected
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise SourceError(_("Encodage inconnu : %(name)s.") % {"name": encoding}) from None
+        if delimiter and len(delimiter) != 1:
+            raise SourceError(_("Le séparateur doit être un seul caractère."))
         first_line = sample[self._bom :].split(b"\n", 1)[0]
         header_text = first_line.decode(self.encoding, errors="replace")
         self.delimiter = delimiter or detect_delimiter(header_text)
@@ -131,10 +137,10 @@ class CsvSource:
                     values = next(reader)
                 except StopIteration:
                     return
-                except csv.Error as exc:
+                except csv.Error:
                     # Too long a field, usually a quote left open; the reader goes on after it.
                     values = []
-                    error = _("Ligne CSV mal formée (%(detail)s).") % {"detail": exc}
+                    error = _("Ligne CSV mal formée (guillemet non fermé ou champ trop long).")
                 if state["bad"]:
                     error = error or _(
                         "Caractères illisibles dans l'encodage du fichier (%(encoding)s)."

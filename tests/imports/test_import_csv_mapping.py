@@ -269,3 +269,33 @@ def test_quoted_multiline_text_keeps_line_numbers_right(paris, var_dir, tmp_path
     with rejects.open(encoding="utf-8-sig", newline="") as fh:
         (rejected,) = list(csv.DictReader(fh, delimiter=";"))
     assert rejected["ligne"] == "4"  # the first record spans lines 2 and 3
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [(["--encoding", "klingon"], "Encodage inconnu"), (["--delimiter", ";;"], "un seul caractère")],
+)
+def test_wrong_reading_options_are_explained(paris, var_dir, tmp_path, option, message):
+    path = write_csv(tmp_path / "registre.csv", ROWS, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        run(str(path), "--mapping", str(write_mapping(tmp_path)), *option)
+
+
+def test_an_unclosed_quote_rejects_what_it_swallows(paris, var_dir, tmp_path):
+    path = tmp_path / "registre.csv"
+    lines = [
+        ";".join(HEADER),
+        "F-1;Tags;ok;48,89;2,34;;;;",
+        'F-2;Tags;"jamais fermé;48,89;2,34;;;;',
+    ]
+    path.write_text("\n".join(lines + ["F-3;Tags;perdu dedans;48,89;2,34;;;;"]) + "\n")
+    rejects = tmp_path / "rejets.csv"
+    figures, _text = run(
+        str(path), "--mapping", str(write_mapping(tmp_path)), "--rejects", str(rejects)
+    )
+
+    assert (figures["read"], figures["created"], figures["rejected"]) == (2, 1, 1)
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
+        (rejected,) = list(csv.DictReader(fh, delimiter=";"))
+    assert rejected["ligne"] == "3" and "Nombre de colonnes incorrect" in rejected["motif_rejet"]
+    assert "perdu dedans" in rejected["Observations"]  # nothing vanishes: F-3 is in the reject
