@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import log_event, log_permission_denied
 from accounts.choices import AuditAction, Role
-from accounts.permissions import role_of, role_required
+from accounts.permissions import profile_of, role_of, role_required
 from contrat import charts, exchange, services
 from contrat.forms import ImportForm, ValueForm
 from contrat.models import Indicator, Priority
@@ -57,10 +57,12 @@ def _common(request, year: int) -> dict:
 def overview(request):
     year = _year(request)
     context = _common(request, year)
+    profile = profile_of(request.user)
     context.update(
         data=services.overview(year),
         comparable=Indicator.objects.filter(by_sector=True),
         import_form=ImportForm(),
+        own_sector=profile.sector if profile else None,
     )
     return render(request, "contrat/overview.html", context)
 

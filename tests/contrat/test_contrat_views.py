@@ -134,3 +134,13 @@ def test_unknown_codes_are_404_and_a_bad_year_falls_back(client, pilot):
     assert client.get("/contrat/export.pdf").status_code == 404
     page = client.get("/contrat/?annee=deux-mille").content.decode()
     assert f"Paris, {min(max(date.today().year, 2023), 2026)}" in page
+
+
+def test_a_coordinator_is_pointed_to_their_own_sector(client, staff):
+    client.force_login(staff(Role.CSPA_COORDINATOR, sector="paris-18"))
+    page = client.get("/contrat/").content.decode()
+    assert re.search(
+        r'id="mon-secteur">.*href="/contrat/secteurs/paris-18/\?annee=\d+">Paris 18e', page
+    )
+    page = client.get("/contrat/secteurs/paris-18/").content.decode()
+    assert "<h1>Contrat d'arrondissement — Paris 18e, " in page
