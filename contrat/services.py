@@ -44,7 +44,6 @@ DUE_SOON_DAYS = 30
 ADDITIVE_MEASURES = frozenset({"complaints_count", "complaints_per_1000"})
 #: Months covered by one value, by frequency.
 PERIOD_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
-PARIS_CONTRACT_CODE = "cpps-2023-2026"
 
 S = PriorityStatus
 
