@@ -28,6 +28,7 @@ class Grid:
     cells: np.ndarray  # uint64, sorted
     _weights: dict[int, sparse.csr_matrix] = field(default_factory=dict)
     _outlines: dict[int, list] = field(default_factory=dict)
+    _geometries: dict[int, str] = field(default_factory=dict)
 
     def weights(self, k: int) -> sparse.csr_matrix:
         """Binary k-ring neighbour weights, rows in `cells` order."""
@@ -42,6 +43,14 @@ class Grid:
             points = [[round(lon, 6), round(lat, 6)] for lat, lon in h3i.cell_to_boundary(cell)]
             ring = self._outlines[cell] = [*points, points[0]]
         return ring
+
+    def geometry_json(self, cell: int) -> str:
+        """The cell's GeoJSON Polygon geometry as JSON text (cached: maps re-send it often)."""
+        text = self._geometries.get(cell)
+        if text is None:
+            ring = ",".join(f"[{lon},{lat}]" for lon, lat in self.outline(cell))
+            text = self._geometries[cell] = f'{{"type":"Polygon","coordinates":[[{ring}]]}}'
+        return text
 
 
 _lock = threading.Lock()

@@ -26,11 +26,12 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -287,43 +288,60 @@ def insert_facts(con, table: pa.Table) -> None:
     con.unregister("incoming_facts")
 
 
-def rebuild_rollups(con, days_table: str | None = None) -> None:
-    """Recompute the rollups, all of them or only for the days listed in `days_table`."""
+def rebuild_rollups(con, days: Iterable[date] | None = None) -> None:
+    """Recompute the rollups: all of them, or only the periods containing `days`.
+
+    The periods go as constants with their range, so that DuckDB prunes the row groups of
+    `facts` (kept roughly in receipt order) instead of scanning them all.
+    """
+    days = None if days is None else sorted(set(days))
     for name, (period, keys) in ROLLUPS.items():
         cols = ", ".join(keys)
-        where = ""
-        if days_table:
-            periods = f"SELECT DISTINCT {period} FROM {days_table}"
-            con.execute(f"DELETE FROM {name} WHERE {period} IN ({periods})")
-            where = f"WHERE {period} IN ({periods})"
+        where, params = "", []
+        if days is not None:
+            if not days:
+                continue
+            periods = sorted({_period_start(d, period) for d in days})
+            where = (
+                f"WHERE {period} BETWEEN ? AND ? AND {period} IN "
+                f"({', '.join('?' for _ in periods)})"
+            )
+            params = [periods[0], periods[-1], *periods]
+            con.execute(f"DELETE FROM {name} {where}", params)
         con.execute(
             f"INSERT INTO {name} SELECT {cols}, count(*)::INTEGER FROM facts {where} "
-            f"GROUP BY ALL ORDER BY {period}"
+            f"GROUP BY ALL ORDER BY {period}",
+            params,
         )
 
 
-def apply_changes(con, changed_ids: pa.Table, table: pa.Table) -> None:
+def _period_start(day: date, period: str) -> date:
+    return day - timedelta(days=day.weekday()) if period == "week_start" else day
+
+
+def apply_changes(con, changed_ids: np.ndarray, table: pa.Table) -> None:
     """Delete-then-insert changed complaints and recompute the rollups of their days.
 
-    `changed_ids` (one `complaint_id` column) lists every complaint looked at, including
-    ones gone from the case database; `table` holds the current facts of those still there.
+    `changed_ids` lists every complaint looked at, including ones gone from the case
+    database; `table` holds the current facts of those still there.
     """
-    con.register("changed_ids", changed_ids)
+    if len(changed_ids) == 0:
+        return
+    con.register("changed_ids", pa.table({"complaint_id": pa.array(changed_ids, pa.int64())}))
     con.register("changed_facts", table)
+    # The id range lets DuckDB skip the row groups of other ids (ids grow with receipt).
+    among = (
+        "complaint_id BETWEEN ? AND ? AND complaint_id IN (SELECT complaint_id FROM changed_ids)"
+    )
+    bounds = [int(changed_ids.min()), int(changed_ids.max())]
     # Days of both the old and the new version of each row: a correction of the date or of
     # a dimension moves counts out of one day's rollup rows and into another's.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE touched_days AS "
-        "SELECT DISTINCT day, week_start FROM facts "
-        "WHERE complaint_id IN (SELECT complaint_id FROM changed_ids) "
-        "UNION SELECT DISTINCT day, week_start FROM changed_facts"
-    )
-    con.execute("DELETE FROM facts WHERE complaint_id IN (SELECT complaint_id FROM changed_ids)")
+    old_days = con.execute(f"SELECT DISTINCT day FROM facts WHERE {among}", bounds).fetchall()
+    days = {d for (d,) in old_days} | set(table.column("day").unique().to_pylist())
+    con.execute(f"DELETE FROM facts WHERE {among}", bounds)
     names = ", ".join(FACT_NAMES)
     con.execute(f"INSERT INTO facts ({names}) SELECT {names} FROM changed_facts")
-    # Weekly rollups need every day of a touched week: the period filter handles it.
-    rebuild_rollups(con, "touched_days")
-    con.execute("DROP TABLE touched_days")
+    rebuild_rollups(con, days)
     con.unregister("changed_ids")
     con.unregister("changed_facts")
 
@@ -428,7 +446,7 @@ def _incremental(extract, meta: dict) -> dict:
     dimensions = extract.dimension_tables()
     with _access.writing() as con:
         con.execute("BEGIN")
-        apply_changes(con, pa.table({"complaint_id": pa.array(ids, pa.int64())}), table)
+        apply_changes(con, ids, table)
         replace_dimensions(con, dimensions)
         write_meta(con, complaint_watermark=complaint_watermark, case_watermark=case_watermark)
         con.execute("COMMIT")
@@ -440,9 +458,30 @@ def _incremental(extract, meta: dict) -> dict:
 
 
 def _rebuild(extract, progress=None) -> dict:
-    """Rebuild into a new file, then swap it in (readers keep the old one meanwhile)."""
     # Everything changed after this instant is picked up again by the next refresh.
     complaint_watermark, case_watermark = extract.latest_updates()
+    rows = build(
+        extract.iter_all_facts(),
+        extract.dimension_tables(),
+        complaint_watermark=complaint_watermark,
+        case_watermark=case_watermark,
+        progress=progress,
+    )
+    return {"rows": rows, "watermark": _iso(complaint_watermark), "full": True}
+
+
+def build(
+    tables: Iterable[pa.Table],
+    dimensions: dict[str, pa.Table],
+    *,
+    complaint_watermark: datetime | None,
+    case_watermark: datetime | None,
+    progress=None,
+    sort: bool = True,
+) -> int:
+    """Write a whole store from fact tables into a new file, then swap it in (readers keep
+    the old file meanwhile). `sort=False` when the tables already come in receipt order.
+    Returns the number of fact rows."""
     target = store_path()
     building = target.with_name(f"{STORE_FILE}.building")
     for leftover in (building, building.with_name(building.name + ".wal")):
@@ -451,19 +490,21 @@ def _rebuild(extract, progress=None) -> dict:
     with _access.writing(building) as con:
         create_schema(con)
         con.execute("BEGIN")
-        for table in extract.iter_all_facts():
+        for table in tables:
             insert_facts(con, table)
             rows += table.num_rows
             if progress:
                 progress(table.num_rows)
-        # Receipt order gives the date filters tight zone maps (min/max per row group).
-        con.execute("CREATE OR REPLACE TABLE facts AS SELECT * FROM facts ORDER BY received_at")
+        if sort:
+            # Receipt order gives the date filters tight zone maps (min/max per row group).
+            con.execute("CREATE OR REPLACE TABLE facts AS SELECT * FROM facts ORDER BY received_at")
         rebuild_rollups(con)
-        replace_dimensions(con, extract.dimension_tables())
+        replace_dimensions(con, dimensions)
         write_meta(con, complaint_watermark=complaint_watermark, case_watermark=case_watermark)
         con.execute("COMMIT")
     os.replace(building, target)
-    return {"rows": rows, "watermark": _iso(complaint_watermark), "full": True}
+    _touch_stamp()
+    return rows
 
 
 def _iso(moment: datetime | None) -> str | None:
