@@ -23,7 +23,9 @@ JSON object with the figures.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -33,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ["CPPS_VAR_DIR"] = tempfile.mkdtemp(prefix="cpps-bench-duplicates-")
+os.environ["CPPS_VAR_DIR"] = tempfile.mkdtemp(prefix="cpps-bench-")
+atexit.register(shutil.rmtree, os.environ["CPPS_VAR_DIR"], ignore_errors=True)
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("CPPS_DATA_DIR", str(ROOT.parent / "shared" / "data"))
 os.environ.setdefault("CPPS_GEO_DIR", str(Path(os.environ["CPPS_DATA_DIR"]) / "geo"))

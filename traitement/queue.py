@@ -1,10 +1,11 @@
 """A desk's queue: overdue cases first, then by priority, then oldest first — read with keyset
 pagination so that the first and the thousandth page cost the same on millions of cases.
 
-Cases fall into segments (open and overdue, open and on time, finished); inside a segment
-each priority level is one range of the `case_queue_idx` index (desk, is_open, priority,
-received_at, complaint, due_at), read in age order from the cursor. A page is thus a few
-index range scans of at most `size + 1` entries, whatever its depth.
+Cases fall into segments (open and overdue, open and on time, finished); each segment is read
+in the order of a partial index (`case_open_queue_idx`: desk, priority descending, received_at,
+complaint, due_at for open cases; `case_finished_queue_idx`, newest first, for the others)
+from the cursor on: the rest of the cursor's priority level, then the lower levels. A page is
+thus one to four index range scans of at most `size + 1` entries, whatever its depth.
 """
 
 from __future__ import annotations
@@ -131,19 +132,26 @@ def page(
     for index, segment in enumerate(segments(filters, now)):
         if start and index < start.segment:
             continue
-        for priority in PRIORITIES:
-            if start and index == start.segment and priority > start.priority:
-                continue
-            level = queryset.filter(segment.condition, priority=priority)
-            if start and (index, priority) == (start.segment, start.priority):
-                level = _after(level, start, segment.newest_first)
-            order = ("-received_at", "-pk") if segment.newest_first else ("received_at", "pk")
+        rows = queryset.filter(segment.condition)
+        if start and index == start.segment:
+            parts = [
+                _after(rows.filter(priority=start.priority), start, segment.newest_first),
+                rows.filter(priority__lt=start.priority),
+            ]
+        else:
+            parts = [rows]
+        order = (
+            ("-priority", "-received_at", "-pk")
+            if segment.newest_first
+            else ("-priority", "received_at", "pk")
+        )
+        for part in parts:
             wanted = size + 1 - len(keys)
             keys.extend(
                 (index, priority, received_at, pk)
-                for pk, received_at in level.order_by(*order).values_list("pk", "received_at")[
-                    :wanted
-                ]
+                for pk, priority, received_at in part.order_by(*order).values_list(
+                    "pk", "priority", "received_at"
+                )[:wanted]
             )
             if len(keys) > size:
                 break

@@ -131,6 +131,6 @@ def test_counts(file_at):
 def test_a_page_costs_a_bounded_number_of_queries(file_at, django_assert_max_num_queries):
     for _ in range(5):
         file_at("bruit-rue", email=None)
-    with django_assert_max_num_queries(9):  # 2 segments x 4 priorities + 1 fetch
+    with django_assert_max_num_queries(3):  # one range per segment + 1 fetch
         result = queue.page(desk_cases(), size=3)
     assert len(result.cases) == 3

@@ -27,6 +27,8 @@ class Case(models.Model):
         related_name="case",
         verbose_name=_("doléance"),
     )
+    # No plain index on desk: SQLite's planner would prefer it to the partial queue indexes
+    # below (which start with desk) and read every case of a desk to count its open ones.
     desk = models.ForeignKey(
         Desk,
         null=True,
@@ -34,6 +36,7 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("guichet"),
+        db_index=False,
     )
     copy_desks = models.ManyToManyField(
         Desk, blank=True, related_name="copied_cases", verbose_name=_("guichets en copie")
@@ -91,14 +94,21 @@ class Case(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         indexes = [
-            # The desk queue: one index range per (desk, open?, priority), read in age order;
-            # due_at rides along so the overdue split is decided without touching the table.
+            # The desk queue, read in its display order (priority first, then age) so that a
+            # page is one index range; due_at rides along so the overdue split is decided
+            # without touching the table. Partial indexes because Django writes
+            # `is_open=True` as a bare boolean term, which SQLite can match against an index
+            # condition but not use as an index column.
             models.Index(
-                fields=["desk", "is_open", "priority", "received_at", "complaint", "due_at"],
-                name="case_queue_idx",
+                fields=["desk", "-priority", "received_at", "complaint", "due_at"],
+                condition=models.Q(is_open=True),
+                name="case_open_queue_idx",
             ),
-            models.Index(fields=["assigned_to", "is_open"], name="case_agent_idx"),
-            models.Index(fields=["is_open", "due_at"], name="case_due_idx"),
+            models.Index(
+                fields=["desk", "-priority", "-received_at", "-complaint"],
+                condition=models.Q(is_open=False),
+                name="case_finished_queue_idx",
+            ),
         ]
 
     def __str__(self):
