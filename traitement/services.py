@@ -296,9 +296,24 @@ def public_timeline(complaint: Complaint) -> list[dict]:
     return entries
 
 
+def public_case_infos(complaints: Iterable[Complaint]) -> dict[int, dict]:
+    """`public_case_info` of many complaints in a few queries, by complaint pk."""
+    complaints = list(complaints)
+    cases = Case.objects.select_related("desk", "merged_into").in_bulk([c.pk for c in complaints])
+    missing = [c for c in complaints if c.pk not in cases]
+    if missing:  # filed without the intake signal: routed now
+        with transaction.atomic():
+            open_cases(missing)
+        cases |= Case.objects.select_related("desk", "merged_into").in_bulk([c.pk for c in missing])
+    return {c.pk: _public_info(c, cases[c.pk]) for c in complaints}
+
+
 def public_case_info(complaint: Complaint) -> dict:
     """The public facts of a case for the tracking page and Open311 (no personal data)."""
-    case = case_for(complaint)
+    return public_case_infos([complaint])[complaint.pk]
+
+
+def _public_info(complaint: Complaint, case: Case) -> dict:
     return {
         "status": complaint.status,
         "status_label": str(Status(complaint.status).label),

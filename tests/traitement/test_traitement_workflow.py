@@ -294,6 +294,26 @@ def test_public_case_info_for_open311_and_tracking(file_at, agent):
     assert info["desk"] == "Police municipale — division 11e arrondissement"
 
 
+def test_public_case_infos_in_bulk(file_at, agent, django_assert_max_num_queries):
+    complaints = [file_at("bruit-rue", email=None) for _ in range(4)]
+    services.close(services.case_for(complaints[0]), agent, ClosingReason.NOT_OBSERVED)
+    Case.objects.filter(pk=complaints[3].pk).delete()  # e.g. created before routing existed
+    for complaint in complaints:
+        complaint.refresh_from_db()
+    with django_assert_max_num_queries(1):
+        services.public_case_infos(complaints[:3])
+    with django_assert_max_num_queries(20):  # the missing case is routed: the table is loaded
+        infos = services.public_case_infos(complaints)
+    assert [infos[c.pk]["open311_status"] for c in complaints] == [
+        "closed",
+        "open",
+        "open",
+        "open",
+    ]
+    assert infos[complaints[0].pk]["closing_reason"] == "Non constaté"
+    assert infos[complaints[3].pk]["desk"] == "Police municipale — division 11e arrondissement"
+
+
 def test_a_complaint_created_without_intake_gets_its_case_on_demand(paris, file_at):
     complaint = file_at("voirie", arrondissement=14)
     Case.objects.filter(pk=complaint.pk).delete()
