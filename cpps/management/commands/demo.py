@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from accounts.demo import DEMO_ACCOUNTS, create_demo_accounts
+from contrat.demo import create_demo_indicators
 from doleances.bulk import file_complaints
 from doleances.demo import complaint_inputs, generate
 from doleances.models import Category, Complaint
+from observatoire.services import refresh as refresh_observatory
 from territory.models import Quartier
 
 
@@ -21,8 +23,9 @@ def _number(value: int) -> str:
 class Command(BaseCommand):
     help = gettext_lazy(
         "Remplit l'instance avec des doléances de démonstration réalistes (reproductibles : "
-        "relancer la commande avec la même graine n'ajoute rien) et crée les comptes de "
-        "démonstration manquants."
+        "relancer la commande avec la même graine n'ajoute rien), crée les comptes de "
+        "démonstration manquants, met à jour l'observatoire et ajoute des indicateurs "
+        "d'exemple au pilotage du contrat."
     )
 
     def add_arguments(self, parser):
@@ -103,3 +106,8 @@ class Command(BaseCommand):
             self.stderr.write(
                 _("Ligne %(index)d refusée : %(reason)s") % {"index": index, "reason": reason}
             )
+        # The demo is whole only once the observatory has the complaints and the contract has
+        # example indicators computed from them.
+        refresh_observatory()
+        create_demo_indicators()
+        self.stdout.write(_("Observatoire mis à jour ; indicateurs d'exemple du contrat créés."))
