@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import tempfile
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -351,11 +352,9 @@ def build(month: date, sector: Sector | None = None) -> dict:
     )
     quartiers = services.counts_by(f, "quartier")
     areas, context = dashboard.quartier_areas(sector.code if sector else None)
-    hot_geo = services.hotspots_geojson(f, resolution=HOTSPOT_RESOLUTION)
     overlays = [
-        (feat["geometry"], feat["properties"]["gi_bin"], str(feat["properties"]["label"]))
-        for feat in hot_geo["features"]
-        if feat["properties"]["gi_bin"] >= MAP_MIN_GI_BIN
+        (geometry, row["gi_bin"], row["label"])
+        for row, geometry in zip(hot_rows, dashboard.hexagons(hot_rows), strict=True)
     ]
     map_svg = charts.choropleth(
         areas,
@@ -425,8 +424,9 @@ def write(
     for fmt in formats:
         content = html.encode() if fmt == "html" else render_pdf(html)
         paths[fmt] = out_dir / f"{stem}.{fmt}"
-        # Written aside then renamed: a reader never gets a half-written file.
-        partial = paths[fmt].with_suffix(f".{fmt}.part")
-        partial.write_bytes(content)
-        partial.replace(paths[fmt])
+        # Written aside then renamed: a reader never gets a half-written file, and two
+        # requests for the same barometer never write into the same temporary file.
+        with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".part", delete=False) as part:
+            part.write(content)
+        Path(part.name).replace(paths[fmt])
     return paths

@@ -149,9 +149,10 @@ class _Svg:
         self.width, self.height = width, height
         self.parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-labelledby="t d" '
+            f'width="{width}" height="{height}" role="img" aria-label="{_attr(title)}" '
             f'font-family="{_attr(FONT)}" font-size="12" fill="{TEXT}">',
-            f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc or title)}</desc>',
+            # No ids: a page holds many charts, and ids would clash.
+            f"<title>{escape(title)}</title><desc>{escape(desc or title)}</desc>",
             f'<rect width="{width}" height="{height}" fill="#fff"/>',
         ]
 

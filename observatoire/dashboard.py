@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from observatoire import charts, services
+from observatoire.grid import paris_grid
 from observatoire.services import Filters
 
 CACHE_SIZE = 512
@@ -144,9 +146,19 @@ class Section:
     title: str
     columns: tuple[Column, ...]
     rows: list[dict]
-    svg: str | None = None
+    svg: str | None = None  # drawn on the page
     note: str = ""
     page_rows: int = PAGE_ROWS
+    # A chart only downloaded (not drawn on the page) is built when asked for.
+    lazy_svg: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def has_svg(self) -> bool:
+        return self.svg is not None or self.lazy_svg is not None
+
+    def chart(self) -> str | None:
+        """The SVG chart (built now for a download-only one), None without chart."""
+        return self.svg if self.svg is not None else self.lazy_svg() if self.lazy_svg else None
 
     @property
     def shown_columns(self) -> list[Column]:
@@ -403,7 +415,13 @@ def _concentration(f: Filters, options: dict) -> Section:
 
 
 def _alerts(f: Filters, options: dict) -> Section:
-    rows = services.alerts(alerts_as_of(f), sectors=f.sectors, families=f.families)
+    # Alerts depend on the week, the sectors and the families only: shared across the other
+    # filters (they test every series, ~0.4 s).
+    as_of = alerts_as_of(f)
+    rows = cached(
+        ("alerts", store_version(), as_of, f.sectors, f.families),
+        lambda: services.alerts(as_of, sectors=f.sectors, families=f.families),
+    )
     columns = (
         Column("what", _("Famille")),
         Column("where", _("Territoire")),
@@ -419,38 +437,61 @@ def _alerts(f: Filters, options: dict) -> Section:
 
 
 def _map_section(f: Filters, options: dict) -> Section:
-    """Counts by quartier, drawn as a static SVG map (the downloadable twin of the web map)."""
+    """Counts by quartier, with a static SVG map (the downloadable twin of the web map,
+    drawn only when downloaded)."""
     rows = services.counts_by(f, "quartier", rate=True)
-    values = {r["key"]: r["count"] for r in rows if r["key"] is not None}
-    areas, context = quartier_areas(f.sectors[0] if len(f.sectors) == 1 else None)
     title = _("Doléances par quartier")
-    svg = charts.choropleth(
-        areas, values, title=title, legend_title=_("Doléances"), context=context
-    )
+
+    def draw() -> str:
+        areas, context = quartier_areas(f.sectors[0] if len(f.sectors) == 1 else None)
+        values = {r["key"]: r["count"] for r in rows if r["key"] is not None}
+        return charts.choropleth(
+            areas, values, title=title, legend_title=_("Doléances"), context=context
+        )
+
     columns = (
         Column("key", _("Code INSEE")),
         Column("label", _("Quartier")),
         Column("count", _("Doléances"), "int"),
         Column("rate", _("Par km²"), "dec1"),
     )
-    return Section("quartiers", title, columns, rows, svg)
+    return Section("quartiers", title, columns, rows, lazy_svg=draw)
 
 
 def quartier_areas(sector_code: str | None) -> tuple[list[tuple[str, str, dict]], list[dict]]:
     """(code, name, geometry) of the quartiers of a sector (all Paris for None), and the
-    other quartiers' geometries as grey context."""
-    import json
-
+    other quartiers' geometries as grey context. Parsed once per territory version: the
+    outlines are large and every map download and barometer draws them."""
     from territory.models import Quartier
 
+    quartiers = Quartier.objects.select_related("arrondissement__sector").order_by("number")
+    version = (quartiers.count(), Quartier.objects.order_by("-pk").values_list("pk").first())
+
+    def parse():
+        return [
+            (q.insee_code, q.name, q.arrondissement.sector.code, json.loads(q.geometry))
+            for q in quartiers
+        ]
+
     areas, context = [], []
-    for q in Quartier.objects.select_related("arrondissement__sector").order_by("number"):
-        geometry = json.loads(q.geometry)
-        if sector_code is None or q.arrondissement.sector.code == sector_code:
-            areas.append((q.insee_code, q.name, geometry))
+    for code, name, sector, geometry in cached(("quartier-areas", version), parse):
+        if sector_code is None or sector == sector_code:
+            areas.append((code, name, geometry))
         else:
             context.append(geometry)
     return areas, context
+
+
+def hexagons(rows: list[dict]) -> list[dict]:
+    """GeoJSON polygons of the H3 cells of hot spot rows (`services.hotspots`), with the
+    grid's cached outlines."""
+    if not rows:
+        return []
+    grid = paris_grid(h3.get_resolution(rows[0]["cell"]))
+    return [
+        {"type": "Polygon", "coordinates": [grid.outline(h3.str_to_int(row["cell"]))]}
+        for row in rows
+    ]
 
 
 def _builders() -> dict[str, Callable[[Filters, dict], Section]]:
@@ -569,17 +610,15 @@ def map_data(f: Filters, sector_code: str | None) -> dict:
                     charts.class_of(density, density_breaks), density_breaks
                 ),
             }
-        hot = services.hotspots_geojson(f)
+        # The hot spot table's rows (cached, significant cells only) drawn as hexagons.
+        hot = section("points-chauds", f, {}, version).rows
         features = [
             {
-                **feature,
-                "properties": {
-                    **feature["properties"],
-                    "fill": charts.GI_BIN_COLOURS[feature["properties"]["gi_bin"]],
-                },
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {**row, "fill": charts.GI_BIN_COLOURS[row["gi_bin"]]},
             }
-            for feature in hot["features"]
-            if feature["properties"]["gi_bin"] != 0
+            for row, geometry in zip(hot, hexagons(hot), strict=True)
         ]
         alerts = section("alertes", f, {}, version).rows
         return {

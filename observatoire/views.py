@@ -82,7 +82,7 @@ def _panel(sector, slug: str, section, query: str) -> dict:
         "title": section.title if section else dashboard.SLOW_SECTIONS[slug],
         "section": section,
         "csv": f"{export}?{query}",
-        "svg": f"{export[:-3]}svg?{query}" if section and section.svg else None,
+        "svg": f"{export[:-3]}svg?{query}" if section and section.has_svg else None,
         "lazy_url": f"{_url('section', sector, name=slug)}?{query}",
     }
 
@@ -180,7 +180,7 @@ def export(request, sector, name, fmt):
         raise Http404
     f, options, _query = _view_state(request, sector)
     section = dashboard.section(name, f, options, dashboard.store_version())
-    if fmt == "svg" and not section.svg:
+    if fmt == "svg" and not section.has_svg:
         raise Http404
     log_event(
         request.user,
@@ -199,7 +199,7 @@ def export(request, sector, name, fmt):
         response = HttpResponse(section.csv(), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            '<?xml version="1.0" encoding="UTF-8"?>\n' + section.svg,
+            '<?xml version="1.0" encoding="UTF-8"?>\n' + section.chart(),
             content_type="image/svg+xml; charset=utf-8",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -30,7 +30,7 @@
   var outlines = null;   // L.geoJSON of the quartiers
   var hotLayer = L.geoJSON(null, {
     style: function (feature) {
-      return { color: "#333", weight: 0.4, fillColor: feature.properties.fill, fillOpacity: 0.8,
+      return { color: "#333", weight: 0.4, fillColor: feature.properties.fill, fillOpacity: 0.65,
                className: "hexagone gi-" + feature.properties.gi_bin };
     },
     onEachFeature: function (feature, layer) {
