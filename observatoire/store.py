@@ -41,36 +41,44 @@ from observatoire.facts import FACT_COLUMNS, FACT_NAMES
 logger = logging.getLogger(__name__)
 
 #: Bumped when the layout changes: a store of another version is rebuilt in full.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STORE_FILE = "store.duckdb"
 STAMP_FILE = "refreshed.stamp"
 LOCK_FILE = "refresh.lock"
 ALIAS = "store"
 
-# Rollups: name → (period column, grouping columns). Maintained for the periods touched.
+# Rollups: name → (period column, grouping columns, row condition), maintained for the
+# periods a refresh touches. Counts come from whole months plus the days at the edges of a
+# period; the coarse ones cover the usual filters (taxonomy × arrondissement/sector) with
+# far fewer rows than the complete ones (every filter dimension).
 _TIME = ("day", "week_start", "month_start", "year")
-ROLLUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "daily": (
-        "day",
-        (
-            *_TIME,
-            "category_id",
-            "family_id",
-            "quartier_id",
-            "arrondissement_id",
-            "sector_id",
-            "channel",
-            "partner_id",
-            "is_open",
-        ),
+_COARSE = ("category_id", "family_id", "arrondissement_id", "sector_id")
+_FULL = (
+    "category_id",
+    "family_id",
+    "quartier_id",
+    "arrondissement_id",
+    "sector_id",
+    "channel",
+    "partner_id",
+)
+ROLLUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "daily": ("day", (*_TIME, *_FULL, "is_open"), ""),
+    "daily_coarse": ("day", (*_TIME, *_COARSE, "is_open"), ""),
+    "weekly": ("week_start", ("week_start", "year", *_COARSE), ""),
+    "monthly": ("month_start", ("month_start", "year", *_FULL, "is_open"), ""),
+    "monthly_coarse": ("month_start", ("month_start", "year", *_COARSE, "is_open"), ""),
+    # Hour of the week by family and sector (finer filters read the facts).
+    "hourly": (
+        "month_start",
+        ("month_start", "year", "weekday", "hour", "family_id", "sector_id"),
+        "",
     ),
-    "daily_coarse": (
-        "day",
-        (*_TIME, "category_id", "family_id", "arrondissement_id", "sector_id", "is_open"),
-    ),
-    "weekly": (
-        "week_start",
-        ("week_start", "year", "category_id", "family_id", "arrondissement_id", "sector_id"),
+    # Histogram of the delays to the first answer by family and sector, for medians.
+    "answer_monthly": (
+        "month_start",
+        ("month_start", "year", "family_id", "sector_id", "answer_bucket"),
+        "first_answer_hours IS NOT NULL",
     ),
 }
 _FACT_TYPES = {name: duck for name, _, duck in FACT_COLUMNS}
@@ -236,7 +244,7 @@ def reading() -> Iterator[duckdb.DuckDBPyConnection]:
 def create_schema(con) -> None:
     columns = ", ".join(f"{name} {duck}" for name, _, duck in FACT_COLUMNS)
     con.execute(f"CREATE TABLE IF NOT EXISTS facts ({columns})")
-    for name, (_period, keys) in ROLLUPS.items():
+    for name, (_period, keys, _condition) in ROLLUPS.items():
         cols = ", ".join(f"{k} {_FACT_TYPES[k]}" for k in keys)
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols}, n INTEGER)")
     for name, ddl in DIMENSIONS_DDL.items():
@@ -295,19 +303,20 @@ def rebuild_rollups(con, days: Iterable[date] | None = None) -> None:
     `facts` (kept roughly in receipt order) instead of scanning them all.
     """
     days = None if days is None else sorted(set(days))
-    for name, (period, keys) in ROLLUPS.items():
+    for name, (period, keys, condition) in ROLLUPS.items():
         cols = ", ".join(keys)
-        where, params = "", []
+        conditions, params = [condition] if condition else [], []
         if days is not None:
             if not days:
                 continue
             periods = sorted({_period_start(d, period) for d in days})
-            where = (
-                f"WHERE {period} BETWEEN ? AND ? AND {period} IN "
-                f"({', '.join('?' for _ in periods)})"
+            touched = (
+                f"{period} BETWEEN ? AND ? AND {period} IN ({', '.join('?' for _ in periods)})"
             )
+            con.execute(f"DELETE FROM {name} WHERE {touched}", [periods[0], periods[-1], *periods])
+            conditions.append(touched)
             params = [periods[0], periods[-1], *periods]
-            con.execute(f"DELETE FROM {name} {where}", params)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         con.execute(
             f"INSERT INTO {name} SELECT {cols}, count(*)::INTEGER FROM facts {where} "
             f"GROUP BY ALL ORDER BY {period}",
@@ -316,7 +325,11 @@ def rebuild_rollups(con, days: Iterable[date] | None = None) -> None:
 
 
 def _period_start(day: date, period: str) -> date:
-    return day - timedelta(days=day.weekday()) if period == "week_start" else day
+    if period == "week_start":
+        return day - timedelta(days=day.weekday())
+    if period == "month_start":
+        return day.replace(day=1)
+    return day
 
 
 def apply_changes(con, changed_ids: np.ndarray, table: pa.Table) -> None:
@@ -549,7 +562,7 @@ def export_parquet(directory: Path) -> dict[str, int]:
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     with reading() as con:
-        for name, (period, _keys) in ROLLUPS.items() | {"facts": ("day", ())}.items():
+        for name, (period, _keys, _condition) in {**ROLLUPS, "facts": ("day", (), "")}.items():
             target = directory / name
             con.execute(
                 f"COPY (SELECT * EXCLUDE (year), year({period}) AS year, "

@@ -95,7 +95,8 @@ def test_key_figures_median_days_to_first_answer(known):
     figures = services.key_figures(YEAR_2025)
     assert figures["answered"] == 1 and figures["open"] == 6
     expected_days = (timezone.now() - first.received_at).total_seconds() / 86400
-    assert figures["median_days_to_answer"] == pytest.approx(expected_days, abs=0.01)
+    # Read from a histogram of 10 %-wide buckets: within 5 % of the exact delay.
+    assert figures["median_days_to_answer"] == pytest.approx(expected_days, rel=0.05)
 
 
 # --- counts -----------------------------------------------------------------------------------
