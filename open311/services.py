@@ -35,7 +35,7 @@ from open311.models import (
 from territory.models import Arrondissement
 from traitement.choices import open311_status
 from traitement.models import CaseEvent
-from traitement.services import public_case_info, public_timeline
+from traitement.services import public_case_infos, public_timeline
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_WINDOW = timedelta(days=90)
@@ -288,9 +288,15 @@ def _status_note(info: dict) -> str:
     return note
 
 
-def represent(complaint: Complaint) -> dict:
+def represent_all(complaints) -> list[dict]:
+    """Requests as the public sees them, with their case facts read in a few queries."""
+    complaints = list(complaints.select_related("category", "arrondissement"))
+    infos = public_case_infos(complaints)
+    return [represent(complaint, infos[complaint.pk]) for complaint in complaints]
+
+
+def represent(complaint: Complaint, info: dict) -> dict:
     """One request as the public sees it (no personal data, see the module docstring)."""
-    info = public_case_info(complaint)
     closed = info["open311_status"] == "closed"
     return {
         "service_request_id": complaint.reference,
@@ -349,14 +355,14 @@ def find_requests(params, key: ApiKey | None = None) -> list[dict]:
             )
         start, end = date_window(params)
         complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
-    return [represent(c) for c in complaints[:MAX_RECORDS]]
+    return represent_all(complaints[:MAX_RECORDS])
 
 
 def get_request(reference: str, key: ApiKey | None = None) -> list[dict]:
-    complaint = visible_complaints(key).filter(reference=reference).first()
-    if complaint is None:
+    found = represent_all(visible_complaints(key).filter(reference=reference))
+    if not found:
         raise Open311Error(404, _("service_request_id inconnu : %(id)s.") % {"id": reference})
-    return [represent(complaint)]
+    return found
 
 
 # --- discovery --------------------------------------------------------------------------
