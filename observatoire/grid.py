@@ -28,7 +28,7 @@ class Grid:
     cells: np.ndarray  # uint64, sorted
     _weights: dict[int, sparse.csr_matrix] = field(default_factory=dict)
     _outlines: dict[int, list] = field(default_factory=dict)
-    _geometries: dict[int, str] = field(default_factory=dict)
+    _heads: dict[int, str] = field(default_factory=dict)
 
     def weights(self, k: int) -> sparse.csr_matrix:
         """Binary k-ring neighbour weights, rows in `cells` order."""
@@ -44,12 +44,16 @@ class Grid:
             ring = self._outlines[cell] = [*points, points[0]]
         return ring
 
-    def geometry_json(self, cell: int) -> str:
-        """The cell's GeoJSON Polygon geometry as JSON text (cached: maps re-send it often)."""
-        text = self._geometries.get(cell)
+    def feature_head(self, cell: int) -> str:
+        """A GeoJSON Feature of the cell as text, up to and including its "cell" property
+        (cached: maps send the same outlines again and again)."""
+        text = self._heads.get(cell)
         if text is None:
             ring = ",".join(f"[{lon},{lat}]" for lon, lat in self.outline(cell))
-            text = self._geometries[cell] = f'{{"type":"Polygon","coordinates":[[{ring}]]}}'
+            text = self._heads[cell] = (
+                f'{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":[[{ring}]]}},'
+                f'"properties":{{"cell":"{h3i.int_to_str(cell)}"'
+            )
         return text
 
 

@@ -996,15 +996,27 @@ def _resolution(resolution: int | None) -> int:
 
 
 def _cell_counts(con, f: Filters, res: int, grid) -> np.ndarray:
-    where, params = _where(f)
-    cells, counts = _arrays(
-        con.execute(
+    """Complaints per cell of the Paris grid (zeros included) for the filter."""
+    span = _by_family_and_sector(f) if res == store.H3_ROLLUP_RESOLUTION else None
+    if span is None:
+        span = _Span(None, ((f.start, f.end),))
+    rows = []
+    if span.months:
+        conditions, params = _subsets(f)
+        subsets = "".join(f" AND {c}" for c in conditions)
+        rows += con.execute(
+            f"SELECT h3_r{res}, sum(n) FROM h3_monthly WHERE month_start BETWEEN ? AND ?"
+            f"{subsets} GROUP BY 1",
+            [*span.months, *params],
+        ).fetchall()
+    if span.days:
+        where, params = _days_where(f, span.days)
+        rows += con.execute(
             f"SELECT h3_r{res}, count(*) FROM facts WHERE {where} AND h3_r{res} IS NOT NULL "
             "GROUP BY 1",
             params,
-        ).fetchall(),
-        2,
-    )
+        ).fetchall()
+    cells, counts = _arrays(rows, 2)
     cells = cells.astype(np.uint64)
     inside = positions(grid.cells, cells) >= 0  # a cell outside Paris cannot be tested
     return count_on(grid.cells, cells[inside], counts[inside])
@@ -1091,11 +1103,10 @@ def hotspots_geojson_text(f: Filters, resolution: int | None = None, k: int = 1)
     grid = paris_grid(res)
     table = _hotspot_table(f, res, k)
     labels = {b: json.dumps(str(label), ensure_ascii=False) for b, label in GI_BIN_LABELS.items()}
+    # Each cell's outline and id are cached text; only the figures are formatted here.
     features = [
-        f'{{"type":"Feature","geometry":{grid.geometry_json(cell)},"properties":'
-        f'{{"cell":"{h3i.int_to_str(cell)}","count":{n},"z":{round(z, 3)!r},'
-        f'"p":{float(f"{p:.4g}")!r},"q":{float(f"{q:.4g}")!r},"gi_bin":{b},'
-        f'"label":{labels[b]}}}}}'
+        f'{grid.feature_head(cell)},"count":{n},"z":{z:.3f},"p":{p:.4g},"q":{q:.4g},'
+        f'"gi_bin":{b},"label":{labels[b]}}}}}'
         for cell, n, z, p, q, b in zip(
             table.cells.tolist(),
             table.counts.astype(np.int64).tolist(),

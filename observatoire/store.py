@@ -8,10 +8,11 @@ dimension tables (`dim_*`: codes, labels, populations, areas) and `meta` (waterm
 
 Concurrency (see docs/observatoire.md, "Deployment"): a DuckDB file is opened either by one
 read-write process or by any number of read-only ones. Each process keeps one in-memory
-DuckDB instance and ATTACHes the file only while it reads or writes (about a millisecond),
-read-only for measures and read-write for a refresh, retrying while another process holds
-the conflicting lock. Refreshes are serialised by a lock file; a full rebuild writes a new
-file and swaps it in atomically, so readers are never blocked by it.
+DuckDB instance and ATTACHes the file only while it reads (and a couple of seconds after,
+for the next reads) or writes, read-only for measures and read-write for a refresh, retrying
+while another process holds the conflicting lock. Refreshes are serialised by a lock file; a
+full rebuild writes a new file and swaps it in atomically, so readers are never blocked by
+it.
 """
 
 # SQL here is assembled from this module's own table and column names; values always travel
@@ -41,10 +42,13 @@ from observatoire.facts import FACT_COLUMNS, FACT_NAMES
 logger = logging.getLogger(__name__)
 
 #: Bumped when the layout changes: a store of another version is rebuilt in full.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STORE_FILE = "store.duckdb"
 STAMP_FILE = "refreshed.stamp"
 LOCK_FILE = "refresh.lock"
+WANTED_FILE = "write.wanted"
+# A writer touches WANTED_FILE every quarter of a second at most while it waits.
+_WANTED_FRESH_SECONDS = 2.0
 ALIAS = "store"
 
 # Rollups: name → (period column, grouping columns, row condition), maintained for the
@@ -74,6 +78,12 @@ ROLLUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
         ("month_start", "year", "weekday", "hour", "family_id", "sector_id"),
         "",
     ),
+    # Complaints per H3 cell of the hot spot maps' default resolution.
+    "h3_monthly": (
+        "month_start",
+        ("month_start", "year", "h3_r10", "family_id", "sector_id"),
+        "h3_r10 IS NOT NULL",
+    ),
     # Histogram of the delays to the first answer by family and sector, for medians.
     "answer_monthly": (
         "month_start",
@@ -81,6 +91,7 @@ ROLLUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "first_answer_hours IS NOT NULL",
     ),
 }
+H3_ROLLUP_RESOLUTION = 10
 _FACT_TYPES = {name: duck for name, _, duck in FACT_COLUMNS}
 
 DIMENSIONS_DDL = {
@@ -129,6 +140,10 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _linger() -> float:
+    return float(getattr(settings, "CPPS_OBSERVATOIRE_LINGER_SECONDS", 2))
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return "lock" in str(exc).lower()
 
@@ -139,9 +154,13 @@ def _is_lock_error(exc: Exception) -> bool:
 class _Access:
     """One in-memory DuckDB instance per process; the store file is attached on demand.
 
-    Readers share one read-only attachment (counted); a writer waits for them to finish,
-    then attaches read-write alone. Another process holding a conflicting lock makes ATTACH
-    fail: it is retried with a short back-off until `CPPS_OBSERVATOIRE_LOCK_TIMEOUT`.
+    Readers share one read-only attachment (counted), kept for `CPPS_OBSERVATOIRE_LINGER_SECONDS`
+    after the last read so that the next ones find its blocks in memory. A writer of this
+    process waits for the readers, then attaches read-write alone. A writer in another
+    process announces itself with the `write.wanted` file (touched while it waits): readers
+    here then release the attachment as soon as they are done and start no new read until
+    it is through. ATTACH failing on another process's lock is retried with a short back-off
+    until `CPPS_OBSERVATOIRE_LOCK_TIMEOUT`.
     """
 
     def __init__(self):
@@ -150,6 +169,8 @@ class _Access:
         self._readers = 0
         self._writing = False
         self._writers_waiting = 0
+        self._attached: int | None = None  # inode of the file attached read-only
+        self._timer: threading.Timer | None = None
 
     def _db(self) -> duckdb.DuckDBPyConnection:
         if self._instance is None:
@@ -158,40 +179,92 @@ class _Access:
 
     def _attach(self, path: Path, read_only: bool) -> None:
         mode = " (READ_ONLY)" if read_only else ""
+        announce = not read_only and path == store_path()
         deadline = time.monotonic() + _lock_timeout()
         pause = 0.01
-        while True:
-            try:
-                self._db().execute(f"ATTACH {_quoted(path)} AS {ALIAS}{mode}")
-                return
-            except (duckdb.IOException, duckdb.BinderException) as exc:
-                if not _is_lock_error(exc) or time.monotonic() > deadline:
-                    if _is_lock_error(exc):
+        try:
+            while True:
+                try:
+                    self._db().execute(f"ATTACH {_quoted(path)} AS {ALIAS}{mode}")
+                    return
+                except (duckdb.IOException, duckdb.BinderException) as exc:
+                    if not _is_lock_error(exc):
+                        raise
+                    if time.monotonic() > deadline:
                         raise StoreBusy(
                             _("L'entrepôt de l'observatoire est occupé, réessayez dans un instant.")
                         ) from exc
-                    raise
-                time.sleep(pause)
-                pause = min(pause * 2, 0.25)
+                    if announce:
+                        (store_dir() / WANTED_FILE).touch()
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.25)
+        finally:
+            if announce:
+                (store_dir() / WANTED_FILE).unlink(missing_ok=True)
+
+    def _release(self) -> None:
+        """Detach the read-only attachment (caller holds the condition, no reader left)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._attached is not None:
+            self._db().execute(f"DETACH {ALIAS}")
+            self._attached = None
+
+    def _release_when_idle(self) -> None:
+        with self._cond:
+            if self._readers == 0:
+                self._release()
+
+    @staticmethod
+    def _writer_elsewhere() -> bool:
+        try:
+            age = time.time() - (store_dir() / WANTED_FILE).stat().st_mtime
+        except FileNotFoundError:
+            return False
+        return age < _WANTED_FRESH_SECONDS  # a crashed writer's file soon stops counting
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = store_path()
         with self._cond:
-            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
-            if self._readers == 0:
-                self._attach(store_path(), read_only=True)
+            deadline = time.monotonic() + _lock_timeout()
+            while time.monotonic() < deadline:
+                if self._writing or self._writers_waiting:
+                    self._cond.wait(0.05)
+                    continue
+                if not self._writer_elsewhere():
+                    break
+                if self._readers == 0:
+                    self._release()
+                self._cond.wait(0.05)
+            inode = path.stat().st_ino
+            if self._attached not in (None, inode):  # a full rebuild swapped the file
+                self._cond.wait_for(lambda: self._readers == 0, timeout=_lock_timeout())
+                self._release()
+            if self._attached is None:
+                self._attach(path, read_only=True)
+                self._attached = inode
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
             self._readers += 1
         cursor = self._db().cursor()
         try:
             cursor.execute(f"USE {ALIAS}")
+            cursor.execute("SET enable_progress_bar = false")
             yield cursor
         finally:
             cursor.close()
             with self._cond:
                 self._readers -= 1
                 if self._readers == 0:
-                    # Detached at once: another process may be waiting to write.
-                    self._db().execute(f"DETACH {ALIAS}")
+                    if self._writers_waiting or self._writer_elsewhere() or _linger() <= 0:
+                        self._release()
+                    else:
+                        self._timer = threading.Timer(_linger(), self._release_when_idle)
+                        self._timer.daemon = True
+                        self._timer.start()
                 self._cond.notify_all()
 
     @contextlib.contextmanager
@@ -204,11 +277,13 @@ class _Access:
             finally:
                 self._writers_waiting -= 1
             self._writing = True
+            self._release()
         try:
             self._attach(path, read_only=False)
             cursor = self._db().cursor()
             try:
                 cursor.execute(f"USE {ALIAS}")
+                cursor.execute("SET enable_progress_bar = false")
                 yield cursor
                 cursor.execute("CHECKPOINT")
             finally:

@@ -249,6 +249,31 @@ def test_refresh_waits_for_a_reader_in_another_process(fresh_store, file_many):
         reader.wait(timeout=10)
 
 
+def test_refresh_in_another_process_gets_through_lingering_readers(fresh_store, file_many):
+    """This process keeps the store attached a moment after reading (warm blocks for the
+    next reads): a refresh in another process still gets its write lock, without error."""
+    file_many([("megots", 20, paris_time(2025, 4, 2))])
+    f = services.Filters(start=paris_time(2025, 4, 1).date(), end=paris_time(2025, 4, 30).date())
+    assert services.key_figures(f)["total"] == 0
+    writer = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from observatoire import store\n"
+            "with store._access.writing() as con:\n"
+            "    con.execute('UPDATE meta SET row_count = row_count')\n"
+            "print('written')",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cpps.settings"},
+    )
+    assert writer.stdout.strip() == "written", writer.stderr
+    services.refresh()
+    assert services.key_figures(f)["total"] == 1
+
+
 def test_cli_refresh_status_and_export(fresh_store, file_many, tmp_path, capsys):
     file_many([("vente-sauvette", 70, paris_time(2025, 8, 1, 15))])
     call_command("observatoire", "refresh")
