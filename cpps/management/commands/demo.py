@@ -13,6 +13,7 @@ from doleances.demo import complaint_inputs, generate
 from doleances.models import Category, Complaint
 from observatoire.services import refresh as refresh_observatory
 from territory.models import Quartier
+from traitement.demo import simulate_case_history
 
 
 def _number(value: int) -> str:
@@ -106,8 +107,9 @@ class Command(BaseCommand):
             self.stderr.write(
                 _("Ligne %(index)d refusée : %(reason)s") % {"index": index, "reason": reason}
             )
-        # The demo is whole only once the observatory has the complaints and the contract has
-        # example indicators computed from them.
+        # The demo is whole only once old cases carry answer dates, the observatory has the
+        # complaints and the contract has example indicators computed from them.
+        simulate_case_history(seed=seed)
         refresh_observatory()
         create_demo_indicators()
         self.stdout.write(_("Observatoire mis à jour ; indicateurs d'exemple du contrat créés."))
