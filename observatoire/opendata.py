@@ -101,7 +101,7 @@ def build(today: date | None = None) -> Aggregates:
             "SELECT family_id, code, label FROM dim_family ORDER BY ord, code"
         ).fetchall()
         counts = con.execute(
-            "SELECT month_start, quartier_id, family_id, sum(n) FROM daily "
+            "SELECT month_start, quartier_id, family_id, sum(n) FROM monthly "
             "WHERE quartier_id IS NOT NULL AND month_start <= ? GROUP BY ALL",
             [last_month],
         ).fetchall()
