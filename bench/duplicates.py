@@ -8,7 +8,7 @@ actually report).
 
 Compared, in the same run and on the same queries:
 - baseline: the same search with a latitude/longitude box instead of H3 cells, on the
-  existing indexes;
+  existing indexes (timed on the first 200 queries: it is two orders of magnitude slower);
 - h3: the H3 k-ring query of `find_duplicate_candidates` with the index this script creates
   on doleances_complaint (h3_r10, received_at) — the index proposed to the lead;
 - h3_covering: the same with a covering index (h3_r10, received_at, status, category_id,
@@ -38,6 +38,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ["CPPS_VAR_DIR"] = tempfile.mkdtemp(prefix="cpps-bench-")
 atexit.register(shutil.rmtree, os.environ["CPPS_VAR_DIR"], ignore_errors=True)
 os.environ.pop("DATABASE_URL", None)
+# Production settings: with DEBUG on, Django logs every query, which costs time per query.
+os.environ["CPPS_DEBUG"] = "0"
 os.environ.setdefault("CPPS_DATA_DIR", str(ROOT.parent / "shared" / "data"))
 os.environ.setdefault("CPPS_GEO_DIR", str(Path(os.environ["CPPS_DATA_DIR"]) / "geo"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpps.settings")
@@ -221,6 +223,9 @@ def main():
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument(
+        "--baseline-queries", type=int, default=200, help="the baseline is ~100x slower"
+    )
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -248,10 +253,12 @@ def main():
 
     figures = {"n": args.n, "days": args.days, "queries": args.queries, "open_recent": recent}
     variants = {}
-    variants["baseline_bbox"], expected = timings(bounding_box_search, queries)
+    subset = queries[: args.baseline_queries]
+    variants["baseline_bbox"], expected = timings(bounding_box_search, subset)
+    figures["baseline_queries"] = len(subset)
     figures["index_build_s"] = round(create_index(*PROPOSED_INDEX), 1)
     variants["h3"], found = timings(find_duplicate_candidates, queries)
-    figures["same_results_as_baseline"] = found == expected
+    figures["same_results_as_baseline"] = found[: len(subset)] == expected
     figures["h3_plan"] = query_plan(queries)
     drop_index(PROPOSED_INDEX[0])
     figures["covering_index_build_s"] = round(create_index(*COVERING_INDEX), 1)

@@ -83,6 +83,10 @@ def test_finished_cases_newest_first(file_at, agent):
         services.close(services.case_for(complaint), agent, ClosingReason.RESOLVED)
     finished = queue.page(desk_cases(), queue.Filters(status="finished"))
     assert refs(finished.cases) == [newer.reference, older.reference]
+    one = queue.page(desk_cases(), queue.Filters(status="finished"), size=1)
+    two = queue.page(desk_cases(), queue.Filters(status="finished"), one.next_cursor, size=1)
+    assert refs(one.cases + two.cases) == [newer.reference, older.reference]
+    assert two.next_cursor is None
     everything = queue.page(desk_cases(), queue.Filters(status="all"))
     assert refs(everything.cases) == [still_open.reference, newer.reference, older.reference]
     assert refs(queue.page(desk_cases()).cases) == [still_open.reference]
