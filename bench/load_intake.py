@@ -29,6 +29,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -183,6 +184,13 @@ class Server:
             "tracebacks": text.count("Traceback (most recent call last)"),
             "worker_timeouts": text.count("WORKER TIMEOUT"),
         }
+
+
+def children_cpu_seconds() -> float:
+    """CPU used by the finished child processes, the server's workers included once it is
+    stopped (the master reaps its workers, we reap the master)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def start_server(env: dict, args, log_path: Path) -> Server:
@@ -538,6 +546,7 @@ def run_database(db: str, args, workdir: Path) -> dict:
         }
         print(f"{db} : instance prête en {time.perf_counter() - started:.1f} s", flush=True)
 
+        cpu_before = children_cpu_seconds()
         server = start_server(env, args, var_dir / "server.log")
         try:
             rng = random.Random(2026)
@@ -561,6 +570,7 @@ def run_database(db: str, args, workdir: Path) -> dict:
             )
         finally:
             server.stop()
+        server_cpu = children_cpu_seconds() - cpu_before
         stored = run_child("verify", env, tag)
         checks = verify([baseline, load], stored)
         log = server.log_findings()
@@ -588,6 +598,12 @@ def run_database(db: str, args, workdir: Path) -> dict:
             "http_5xx": base["http_5xx"],
         },
         "throughput_ratio": round(overall["throughput_rps"] / base["throughput_rps"], 2),
+        # Whether the server was short of CPU or waiting (on locks): cores it kept busy, and
+        # its CPU per request (PostgreSQL's own processes are not counted).
+        "server_cpu_ms_per_request": round(
+            server_cpu * 1000 / (len(baseline.jobs) + len(load.jobs)), 1
+        ),
+        "server_cores_used": round(server_cpu / (baseline.seconds + load.seconds), 2),
         "checks": checks,
         "server_log": log,
     }
@@ -621,6 +637,8 @@ def describe(db: str, r: dict) -> str:
             line("open311", r["open311"]),
             f"  séquentiel : {r['baseline_sequential']['throughput_rps']} req/s → rapport "
             f"{r['throughput_ratio']} sous charge",
+            f"  serveur : {r['server_cpu_ms_per_request']} ms de CPU par requête, "
+            f"{r['server_cores_used']} cœur(s) occupé(s) en moyenne",
             f"  base : {c['stored']} stockées pour {c['answered_2xx']} réponses 2xx ; perdues "
             f"{c['lost']}, doublons {c['duplicate_keys'] + c['duplicate_references']}, "
             f"stockées sans 2xx {c['stored_without_2xx']}, sans dossier {c['without_case']}",
