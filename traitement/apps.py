@@ -13,8 +13,10 @@ class TraitementConfig(AppConfig):
             register_personal_data_eraser,
         )
         from traitement import receivers, retention, scope
+        from traitement.routing import connect_revision_signals
 
         receivers.connect()
+        connect_revision_signals()
         register_complaint_scope(scope.visible, scope.in_charge)
         register_closed_at_provider(retention.closed_before)
         register_personal_data_eraser("traitement", retention.erase_case_texts)

@@ -123,7 +123,7 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
     """Route new complaints and create their cases in bulk (a few queries for any batch)."""
     if not complaints:
         return []
-    table = table or RoutingTable.load()
+    table = table or RoutingTable.current()
     cases, copies, events = [], [], []
     for complaint in complaints:
         decision = table.route(
@@ -192,7 +192,7 @@ def set_place_type(complaint: Complaint, place_type: PlaceType | str | None, act
         case = case_for(complaint)
         case.place_type = place_type
         if complaint.status == Status.NEW and not case.rerouted:
-            table = RoutingTable.load()
+            table = RoutingTable.current()
             decision = table.route(
                 category_id=complaint.category_id,
                 arrondissement_id=complaint.arrondissement_id,

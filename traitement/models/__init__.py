@@ -1,4 +1,4 @@
 from .case import Case, CaseEvent
-from .routing import PlaceType, RoutingRule, TimeWindow
+from .routing import PlaceType, RoutingRevision, RoutingRule, TimeWindow
 
-__all__ = ["Case", "CaseEvent", "PlaceType", "RoutingRule", "TimeWindow"]
+__all__ = ["Case", "CaseEvent", "PlaceType", "RoutingRevision", "RoutingRule", "TimeWindow"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -103,7 +104,16 @@ class TimeWindow(models.Model):
         return ", ".join(str(Weekday(int(d)).label) for d in sorted(self.days))
 
 
-class RuleManager(models.Manager):
+class RuleQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A bulk update sends no save signal: move the routing revision here too, so that
+        # processes keeping the routing table in memory reload it.
+        count = super().update(**kwargs)
+        RoutingRevision.objects.update(token=uuid.uuid4())
+        return count
+
+
+class RuleManager(models.Manager.from_queryset(RuleQuerySet)):
     def get_by_natural_key(self, order):
         return self.get(order=order)
 
@@ -203,3 +213,22 @@ class RoutingRule(models.Model):
             )
         if self.family_id and self.category_id:
             raise ValidationError(_("Choisissez une famille ou une catégorie, pas les deux."))
+
+
+class RoutingRevision(models.Model):
+    """A token changed whenever anything the routing table is built from changes.
+
+    Each process keeps its routing table in memory and rebuilds it only when this token
+    differs from the one it was built with: one tiny query per routing instead of reading every
+    rule and desk. The token is random (not a counter) and changes inside the editing
+    transaction, so a rolled-back edit restores the old token and never matches a table built
+    from the rolled-back data.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("révision des règles d'orientation")
+
+    def __str__(self):
+        return str(self.token)
