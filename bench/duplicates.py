@@ -1,6 +1,7 @@
 """Duplicate search speed: `traitement.duplicates.find_duplicate_candidates` on 1 M complaints.
 
-Builds a temporary SQLite database (migrated, Paris referentials loaded) holding N complaints
+Builds a temporary database — SQLite, or PostgreSQL with `--postgres URL` (a database created on
+that server, dropped at exit) — migrated, Paris referentials loaded, holding N complaints
 drawn by `doleances.demo.generate` over the last DAYS days — calibrated volumes and hotspots,
 statuses by age — bulk inserted with their H3 cell (at the resolution the search uses), then
 times 1,000 searches at points and categories drawn from the same generator (where residents
@@ -18,6 +19,7 @@ both reported: on a shared machine the first includes waiting for a core. The la
 JSON object with the figures.
 
     .venv/bin/python bench/duplicates.py [--n 1000000] [--days 365] [--queries 1000]
+        [--postgres postgres://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,6 +41,35 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ["CPPS_VAR_DIR"] = tempfile.mkdtemp(prefix="cpps-bench-")
 atexit.register(shutil.rmtree, os.environ["CPPS_VAR_DIR"], ignore_errors=True)
 os.environ.pop("DATABASE_URL", None)
+
+
+def _use_temporary_postgres() -> None:
+    """With --postgres URL, run on a database created on that server and dropped at exit."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--postgres")
+    url = early.parse_known_args()[0].postgres
+    if not url:
+        return
+    import psycopg
+
+    server = urlsplit(url)
+    admin = urlunsplit(server._replace(path="/postgres"))
+    name = f"cpps_bench_{os.getpid()}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{name}"))
+
+
+_use_temporary_postgres()
 # Production settings: with DEBUG on, Django logs every query, which costs time per query.
 os.environ["CPPS_DEBUG"] = "0"
 os.environ.setdefault("CPPS_DATA_DIR", str(ROOT.parent / "shared" / "data"))
@@ -84,9 +116,9 @@ COLUMNS = (
 )
 
 
-def sql_datetime(epoch_seconds: int) -> str:
-    """How Django stores an aware date-time in SQLite: naive UTC text."""
-    return datetime.fromtimestamp(epoch_seconds, UTC).replace(tzinfo=None).isoformat(sep=" ")
+def sql_datetime(epoch_seconds: int):
+    """An aware date-time as the database backend takes it (naive UTC text for SQLite)."""
+    return connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(epoch_seconds, UTC))
 
 
 def build_database(n: int, days: int, seed: int = 2026) -> demo.DemoArrays:
@@ -106,8 +138,9 @@ def build_database(n: int, days: int, seed: int = 2026) -> demo.DemoArrays:
     occurred = arrays.occurred_at.astype(np.int64)
     sql = f"INSERT INTO doleances_complaint ({COLUMNS}) VALUES ({', '.join(['%s'] * 21)})"
     now = sql_datetime(int(time.time()))
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
     for lo in tqdm(range(0, n, INSERT_CHUNK), desc="doléances", unit="lot", file=sys.stderr):
         hi = min(lo + INSERT_CHUNK, n)
         rows = []
@@ -146,6 +179,9 @@ def create_index(name: str, columns: str) -> float:
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE INDEX {name} ON doleances_complaint ({columns})")
+        if connection.vendor == "postgresql":
+            # A production database has statistics (autovacuum); a fresh bulk load has none.
+            cursor.execute("ANALYZE")
     return time.perf_counter() - start
 
 
@@ -213,9 +249,10 @@ def query_plan(queries) -> str:
     category, lat, lon = queries[0]
     with CaptureQueriesContext(connection) as captured:
         find_duplicate_candidates(category, lat, lon)
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[0]["sql"])
-        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute(explain + captured.captured_queries[0]["sql"])
+        return " | ".join(str(row[-1]).strip() for row in cursor.fetchall())
 
 
 def main():
@@ -223,6 +260,7 @@ def main():
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server to run on")
     parser.add_argument(
         "--baseline-queries", type=int, default=200, help="the baseline is ~100x slower"
     )
@@ -251,7 +289,13 @@ def main():
         for i in rows
     ]
 
-    figures = {"n": args.n, "days": args.days, "queries": args.queries, "open_recent": recent}
+    figures = {
+        "database": connection.vendor,
+        "n": args.n,
+        "days": args.days,
+        "queries": args.queries,
+        "open_recent": recent,
+    }
     variants = {}
     subset = queries[: args.baseline_queries]
     variants["baseline_bbox"], expected = timings(bounding_box_search, subset)
