@@ -86,6 +86,30 @@ def test_key_figures_count_compare_with_last_year_and_rate(known):
     assert one_quartier["population"] is None and one_quartier["rate_per_1000"] is None
 
 
+def test_periods_cut_inside_months(known):
+    """Whole months come from monthly rollups, the days around them from daily ones: the
+    cuts must fall exactly on the filter's dates."""
+    cases = {
+        (date(2025, 3, 10), date(2025, 6, 21)): 7,  # partial March, April–May, partial June
+        (date(2025, 3, 11), date(2025, 6, 21)): 3,
+        (date(2025, 3, 11), date(2025, 6, 20)): 2,
+        (date(2025, 3, 10), date(2025, 3, 10)): 4,
+        (date(2025, 2, 1), date(2025, 5, 31)): 6,  # whole months only
+    }
+    for (start, end), total in cases.items():
+        f = Filters(start=start, end=end)
+        assert services.key_figures(f)["total"] == total, (start, end)
+        assert sum(r["count"] for r in services.counts_by(f, "arrondissement")) == total
+        assert sum(map(sum, services.hour_of_week(f))) == total
+        sixth = f.replace(sectors=("paris-centre",))
+        assert services.key_figures(sixth)["total"] == (
+            2 if start <= date(2025, 3, 11) <= end else 0
+        )
+        # The complaint located by postal code only (10 March) has no H3 cell.
+        located = total - (start <= date(2025, 3, 10) <= end)
+        assert sum(r["count"] for r in services.hotspots(f)) == located
+
+
 def test_key_figures_median_days_to_first_answer(known):
     first = known[0]
     case = Case.objects.select_related("complaint", "desk").get(pk=first.pk)
