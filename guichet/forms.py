@@ -216,8 +216,12 @@ class FollowForm(forms.Form):
     consent_contact = forms.BooleanField(required=False)
 
     def clean_reference(self):
+        # A complaint of a sensitive category is never followed by a third party: answers
+        # to a victim must not reach whoever guessed its reference.
         complaint = Complaint.objects.filter(
-            reference=self.cleaned_data["reference"], status__in=OPEN_STATUSES
+            reference=self.cleaned_data["reference"],
+            status__in=OPEN_STATUSES,
+            category__is_sensitive=False,
         ).first()
         if complaint is None:
             raise forms.ValidationError(

@@ -56,7 +56,8 @@ def nearby_reports(category: Category, latitude: float, longitude: float) -> lis
     """Open complaints of the same family near a point, as the report form shows them.
 
     Only public facts: no description, address, exact point or personal data, so that the
-    list cannot be used to learn more about a case than its reference and stage.
+    list cannot be used to learn more about a case than its reference and stage; and never a
+    complaint of a sensitive category (violence, vulnerable people), not even its existence.
     """
     return [
         {
@@ -70,4 +71,5 @@ def nearby_reports(category: Category, latitude: float, longitude: float) -> lis
             "status_label": complaint.get_status_display(),
         }
         for complaint in find_duplicate_candidates(category, latitude, longitude)
+        if not complaint.category.is_sensitive
     ]

@@ -50,6 +50,14 @@ class Category(models.Model):
         default=False,
         help_text=_("Vols, agressions : la personne est invitée à porter plainte."),
     )
+    is_sensitive = models.BooleanField(
+        _("sensible"),
+        default=False,
+        help_text=_(
+            "Jamais montrée au public : ni parmi les signalements à proximité, ni suivable par "
+            "un tiers (violences, personnes vulnérables)."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 

@@ -186,8 +186,6 @@ EMAIL = "camille.martin@example.org"
 # and can be followed by its guessed reference, which hands out its tracking link and sends
 # the desk's answer to the follower (guichet/views.py nearby() and follow(),
 # guichet/services.py nearby_reports(), guichet/forms.py FollowForm.clean_reference()).
-SENSITIVE = "unpublished (sensitive) complaint disclosed by the report form's nearby list/follow"
-
 PUBLIC_PAGES = [
     Page("home", everyone()),
     Page("login", everyone()),
@@ -204,7 +202,6 @@ PUBLIC_PAGES = [
         query=lambda w: {"category": w["case_own"].category_id, "lat": LAT, "lon": LON},
         label="near a report of sexual violence",
         hidden=lambda w: w["case_vss"].reference,
-        bugs=dict.fromkeys(ROLES, SENSITIVE),
     ),
     Page("guichet:duplicates", everyone(400), label="no point"),
     Page(
@@ -219,7 +216,6 @@ PUBLIC_PAGES = [
         method="post",
         data=lambda w: {"reference": w["case_vss"].reference, "email": "suivi@example.org"},
         label="guessed reference of a report of sexual violence",
-        bugs=dict.fromkeys(ROLES, SENSITIVE),
     ),
     Page("guichet:follow", everyone(405)),
     # The description is only shown back to the browser that filed the complaint.
