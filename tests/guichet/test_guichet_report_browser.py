@@ -19,7 +19,12 @@ def open_form(page, live_server):
 
 
 def map_point(page, lat, lon):
-    """Where (lat, lon) is drawn inside the map element, in CSS pixels."""
+    """Where (lat, lon) is drawn inside the map element, in CSS pixels, once the map has
+    finished any zoom or pan animation (a click during one lands elsewhere)."""
+    page.wait_for_function(
+        "() => { const m = window.cppsReportMap;"
+        " return m && !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress); }"
+    )
     point = page.evaluate(
         "([lat, lon]) => { const p = window.cppsReportMap.latLngToContainerPoint([lat, lon]);"
         " return {x: p.x, y: p.y}; }",
