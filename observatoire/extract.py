@@ -178,7 +178,11 @@ def facts_for(ids) -> pa.Table:
     ids = sorted({int(i) for i in ids})
     tables = [
         _facts_from_rows(
-            _rows(Complaint.objects.filter(pk__in=ids[i : i + BATCH]).values_list(*_FIELDS))
+            _rows(
+                Complaint.objects.filter(_among(ids[i : i + BATCH]))
+                .order_by()
+                .values_list(*_FIELDS)
+            )
         )
         for i in range(0, len(ids), BATCH)
     ]
@@ -199,17 +203,15 @@ def iter_all_facts(batch: int = 50_000) -> Iterator[pa.Table]:
             yield _facts_from_rows(rows[start : start + BATCH])
 
 
-def complaint_count() -> int:
-    return Complaint.objects.count()
-
-
 def changed_since(
     complaints_since: datetime | None, cases_since: datetime | None
 ) -> tuple[np.ndarray, datetime | None, datetime | None]:
     """Ids of complaints changed (complaint or case `updated_at` ≥ the given times), with
     the latest `updated_at` seen on each side (None when nothing changed)."""
-    found = Complaint.objects.all()
-    cases = Case.objects.all()
+    # No ordering: the default one (by receipt) would make SQLite walk the receipt index
+    # instead of the `updated_at` one.
+    found = Complaint.objects.order_by()
+    cases = Case.objects.order_by()
     if complaints_since is not None:
         found = found.filter(updated_at__gte=complaints_since)
     if cases_since is not None:

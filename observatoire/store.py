@@ -28,7 +28,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -51,8 +51,8 @@ WANTED_FILE = "write.wanted"
 _WANTED_FRESH_SECONDS = 2.0
 ALIAS = "store"
 
-# Rollups: name → (period column, grouping columns, row condition), maintained for the
-# periods a refresh touches. Counts come from whole months plus the days at the edges of a
+# Rollups: name → (period column, grouping columns, row condition), kept up to date by
+# each refresh. Counts come from whole months plus the days at the edges of a
 # period; the coarse ones cover the usual filters (taxonomy × arrondissement/sector) with
 # far fewer rows than the complete ones (every filter dimension).
 _TIME = ("day", "week_start", "month_start", "year")
@@ -371,67 +371,73 @@ def insert_facts(con, table: pa.Table) -> None:
     con.unregister("incoming_facts")
 
 
-def rebuild_rollups(con, days: Iterable[date] | None = None) -> None:
-    """Recompute the rollups: all of them, or only the periods containing `days`.
-
-    The periods go as constants with their range, so that DuckDB prunes the row groups of
-    `facts` (kept roughly in receipt order) instead of scanning them all.
-    """
-    days = None if days is None else sorted(set(days))
+def rebuild_rollups(con) -> None:
+    """Compute every rollup from `facts` (full builds; refreshes apply differences)."""
     for name, (period, keys, condition) in ROLLUPS.items():
         cols = ", ".join(keys)
-        conditions, params = [condition] if condition else [], []
-        if days is not None:
-            if not days:
-                continue
-            periods = sorted({_period_start(d, period) for d in days})
-            touched = (
-                f"{period} BETWEEN ? AND ? AND {period} IN ({', '.join('?' for _ in periods)})"
-            )
-            con.execute(f"DELETE FROM {name} WHERE {touched}", [periods[0], periods[-1], *periods])
-            conditions.append(touched)
-            params = [periods[0], periods[-1], *periods]
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        where = f"WHERE {condition}" if condition else ""
         con.execute(
             f"INSERT INTO {name} SELECT {cols}, count(*)::INTEGER FROM facts {where} "
-            f"GROUP BY ALL ORDER BY {period}",
-            params,
+            f"GROUP BY ALL ORDER BY {period}"
         )
 
 
-def _period_start(day: date, period: str) -> date:
-    if period == "week_start":
-        return day - timedelta(days=day.weekday())
-    if period == "month_start":
-        return day.replace(day=1)
-    return day
-
-
 def apply_changes(con, changed_ids: np.ndarray, table: pa.Table) -> None:
-    """Delete-then-insert changed complaints and recompute the rollups of their days.
+    """Delete-then-insert changed complaints and update the rollups by difference.
 
     `changed_ids` lists every complaint looked at, including ones gone from the case
-    database; `table` holds the current facts of those still there.
+    database; `table` holds the current facts of those still there. Each rollup gets,
+    per group, the new rows minus the old versions of the changed rows: the cost follows
+    the size of the change, not of the periods it touches.
     """
     if len(changed_ids) == 0:
         return
     con.register("changed_ids", pa.table({"complaint_id": pa.array(changed_ids, pa.int64())}))
     con.register("changed_facts", table)
     # The id range lets DuckDB skip the row groups of other ids (ids grow with receipt).
+    bounds = [int(changed_ids.min()), int(changed_ids.max())]
     among = (
         "complaint_id BETWEEN ? AND ? AND complaint_id IN (SELECT complaint_id FROM changed_ids)"
     )
-    bounds = [int(changed_ids.min()), int(changed_ids.max())]
-    # Days of both the old and the new version of each row: a correction of the date or of
-    # a dimension moves counts out of one day's rollup rows and into another's.
-    old_days = con.execute(f"SELECT DISTINCT day FROM facts WHERE {among}", bounds).fetchall()
-    days = {d for (d,) in old_days} | set(table.column("day").unique().to_pylist())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE old_facts AS SELECT * FROM facts WHERE {among}", bounds
+    )
     con.execute(f"DELETE FROM facts WHERE {among}", bounds)
     names = ", ".join(FACT_NAMES)
     con.execute(f"INSERT INTO facts ({names}) SELECT {names} FROM changed_facts")
-    rebuild_rollups(con, days)
+    for name, (period, keys, condition) in ROLLUPS.items():
+        _apply_delta(con, name, period, keys, condition)
+    con.execute("DROP TABLE old_facts")
     con.unregister("changed_ids")
     con.unregister("changed_facts")
+
+
+def _apply_delta(con, name: str, period: str, keys: tuple[str, ...], condition: str) -> None:
+    """rollup += (new rows − old rows) grouped by its keys; groups falling to 0 go."""
+    cols = ", ".join(keys)
+    where = f"WHERE {condition}" if condition else ""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE rollup_delta AS SELECT {cols}, sum(w)::INTEGER AS n "
+        f"FROM (SELECT {cols}, -1 AS w FROM old_facts {where} "
+        f"UNION ALL SELECT {cols}, 1 AS w FROM changed_facts {where}) "
+        "GROUP BY ALL HAVING sum(w) <> 0"
+    )
+    low, high = con.execute(f"SELECT min({period}), max({period}) FROM rollup_delta").fetchone()
+    if low is None:
+        return
+    # Null keys (no quartier, no desk) are keys too: compare with IS NOT DISTINCT FROM.
+    same = " AND ".join(f"r.{k} IS NOT DISTINCT FROM d.{k}" for k in keys)
+    within = f"r.{period} BETWEEN ? AND ?"
+    con.execute(
+        f"UPDATE {name} AS r SET n = r.n + d.n FROM rollup_delta AS d WHERE {within} AND {same}",
+        [low, high],
+    )
+    con.execute(
+        f"INSERT INTO {name} SELECT d.* FROM rollup_delta AS d WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {name} AS r WHERE {within} AND {same})",
+        [low, high],
+    )
+    con.execute(f"DELETE FROM {name} WHERE {period} BETWEEN ? AND ? AND n = 0", [low, high])
 
 
 def write_meta(con, *, complaint_watermark, case_watermark) -> None:
