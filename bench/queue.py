@@ -3,8 +3,8 @@
 Builds the 1 M complaints of bench/duplicates.py (same generator, statuses by age; SQLite, or
 PostgreSQL with `--postgres URL`), routes every one with the Paris routing table
 (`traitement.routing.RoutingTable`, as at intake) and bulk inserts the cases. Then, for the
-busiest desk and for a median one, as an agent of the desk sees
-them (`traitement.scope.desk_queue`):
+busiest desk and for a median one, as an agent of the desk sees them
+(`traitement.scope.desk_queue`):
 - the first page of the queue (overdue first, then priority, then age; 50 cases), the same
   page filtered on a category, and a deep page (page 200, or the last one) reached by keyset;
 - the whole page as served by the view (`GET /traitement/`, template and counts included);
@@ -117,10 +117,7 @@ def build_cases(n: int, days: int) -> None:
             )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # A production database has statistics (autovacuum); a fresh bulk load has none.
-            cursor.execute("ANALYZE")
+    duplicates.vacuum_analyze()
 
 
 def agent_of(desk: Desk):

@@ -166,7 +166,9 @@ def test_a_sector_rule_covers_its_arrondissements(file_at):
 
 
 def test_rule_to_an_inactive_desk_is_skipped(file_at):
-    Desk.objects.filter(code="ville-voirie").update(is_active=False)
+    voirie = Desk.objects.get(code="ville-voirie")
+    voirie.is_active = False
+    voirie.save()
     complaint = file_at("voirie", arrondissement=14)
     assert desk_of(complaint) == "ville-doleances"
     assert Case.objects.get(pk=complaint.pk).routing_rule.order == 89

@@ -264,3 +264,12 @@ def test_administrator_reads_any_desk_queue_without_acting(client, make_agent, n
     html = text(client.get(case_url(noise)))
     assert 'id="action-qualify"' not in html
     assert client.post(case_url(noise, "qualify"), {}).status_code == 403
+
+
+def test_bad_filter_values_are_explained_not_a_500(client, agent, noise):
+    client.force_login(agent)
+    response = client.get("/traitement/?categorie=999999&statut=nimporte&apres=x.y.z")
+    html = text(response)
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in html
+    assert noise.reference in html  # the unfiltered queue is shown meanwhile
