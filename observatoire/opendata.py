@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -311,9 +312,12 @@ def write_files(directory: Path, today: date | None = None) -> dict:
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
+    """Write then rename: a download never sees half a file, even when two processes
+    rebuild the files at once (each writes its own temporary file)."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as f:
+        f.write(content)
+    os.chmod(f.name, 0o644)  # public files; temporary files are created private
+    os.replace(f.name, path)
 
 
 def published_file(fmt: str) -> Path:
