@@ -134,6 +134,9 @@ def test_complementary_suppression_on_a_small_table():
 
 
 def test_public_urls_need_no_login(published, client, settings):
+    # The URLs serve files cached for an hour; an earlier test may have published them
+    # from an empty store.
+    settings.CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE = 0
     for fmt, content_type in (
         ("csv", "text/csv"),
         ("geojson", "application/geo+json"),
