@@ -105,6 +105,13 @@ class Complaint(models.Model):
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["category", "received_at"]),
             models.Index(fields=["arrondissement", "received_at"]),
+            # Duplicate search reads open nearby complaints by H3 cell from this index alone.
+            models.Index(
+                fields=["h3_r10", "received_at", "status", "category", "latitude", "longitude"],
+                name="complaint_duplicates_idx",
+            ),
+            # The observatory's incremental refresh reads what changed since its watermark.
+            models.Index(fields=["updated_at"], name="complaint_updated_idx"),
         ]
 
     def __str__(self):
