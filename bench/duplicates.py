@@ -9,12 +9,14 @@ actually report).
 
 Compared, in the same run and on the same queries:
 - baseline: the same search with a latitude/longitude box instead of H3 cells, on the
-  existing indexes (timed on the first 200 queries: it is two orders of magnitude slower);
-- h3: the H3 k-ring query of `find_duplicate_candidates` with the index this script creates
-  on doleances_complaint (h3_r10, received_at) — the index proposed to the lead;
-- h3_covering: the same with a covering index (h3_r10, received_at, status, category_id,
-  latitude, longitude), read without touching the table.
-Target: p99 under 5 ms (with the covering index). Wall-clock and CPU-time percentiles are
+  migrated indexes less the duplicates one (timed on the first 200 queries: it is two orders
+  of magnitude slower);
+- h3: the H3 k-ring query of `find_duplicate_candidates` with a plain (h3_r10, received_at)
+  index only;
+- h3_covering: the same with the index the migrations ship, `complaint_duplicates_idx`
+  (h3_r10, received_at, status, category_id, latitude, longitude), read without touching
+  the table.
+Target: p99 under 5 ms (with the shipped index). Wall-clock and CPU-time percentiles are
 both reported: on a shared machine the first includes waiting for a core. The last line is a
 JSON object with the figures.
 
@@ -103,11 +105,8 @@ from traitement.duplicates import (  # noqa: E402
 )
 
 INSERT_CHUNK = 50_000
-PROPOSED_INDEX = ("bench_complaint_h3", f"{CELL_FIELD}, received_at")
-COVERING_INDEX = (
-    "bench_complaint_h3_covering",
-    f"{CELL_FIELD}, received_at, status, category_id, latitude, longitude",
-)
+PLAIN_INDEX = ("bench_complaint_h3", f"{CELL_FIELD}, received_at")
+SHIPPED_INDEX = next(i for i in Complaint._meta.indexes if i.name == "complaint_duplicates_idx")
 
 COLUMNS = (
     "reference, received_at, occurred_at, category_id, description, channel, status, priority, "
@@ -188,12 +187,21 @@ def create_index(name: str, columns: str) -> float:
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE INDEX {name} ON doleances_complaint ({columns})")
+    vacuum_analyze()
     return time.perf_counter() - start
 
 
 def drop_index(name: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX {name}")
+
+
+def add_shipped_index() -> float:
+    start = time.perf_counter()
+    with connection.schema_editor() as editor:
+        editor.add_index(Complaint, SHIPPED_INDEX)
+    vacuum_analyze()
+    return time.perf_counter() - start
 
 
 def bounding_box_search(category, latitude, longitude, radius_m=250, days=14, limit=10):
@@ -304,20 +312,21 @@ def main():
     }
     variants = {}
     subset = queries[: args.baseline_queries]
+    drop_index(SHIPPED_INDEX.name)
     variants["baseline_bbox"], expected = timings(bounding_box_search, subset)
     figures["baseline_queries"] = len(subset)
-    figures["index_build_s"] = round(create_index(*PROPOSED_INDEX), 1)
+    figures["index_build_s"] = round(create_index(*PLAIN_INDEX), 1)
     variants["h3"], found = timings(find_duplicate_candidates, queries)
     figures["same_results_as_baseline"] = found[: len(subset)] == expected
     figures["h3_plan"] = query_plan(queries)
-    drop_index(PROPOSED_INDEX[0])
-    figures["covering_index_build_s"] = round(create_index(*COVERING_INDEX), 1)
+    drop_index(PLAIN_INDEX[0])
+    figures["covering_index_build_s"] = round(add_shipped_index(), 1)
     variants["h3_covering"], _ = timings(find_duplicate_candidates, queries)
     figures["h3_covering_plan"] = query_plan(queries)
     labels = {
         "baseline_bbox": "référence (boîte lat/lon)",
         "h3": "H3 + index (h3, reçue le)",
-        "h3_covering": "H3 + index couvrant",
+        "h3_covering": "H3 + index livré (couvrant)",
     }
     for name, values in variants.items():
         print(

@@ -4,10 +4,13 @@ The search reads the H3 cells that can hold a point within the radius (an indexe
 complaint's H3 column, bounded by `received_at`), then keeps, in Python, the open complaints
 of the family at an exact great-circle distance within the radius.
 
-The family is checked in Python, on purpose: given a category condition, SQLite's planner
-(which has no statistics unless ANALYZE was run) prefers the (category, received_at) index,
-which reads every complaint of the family in Paris for the period instead of a few hundred
-metres of it; a status condition written NOT IN cannot tempt it towards (status, ...).
+The family is checked on the index entry, written `+category_id IN (…)`: a bare category
+condition would tempt SQLite's planner (which has no statistics unless ANALYZE was run) into
+the (category, received_at) index, which reads every complaint of the family in Paris for the
+period instead of a few hundred metres of it; the unary plus keeps that index out of reach, and
+the covering index `complaint_duplicates_idx` (h3, received_at, status, category, latitude,
+longitude) answers the whole query without touching the table. A status condition written
+NOT IN cannot tempt the planner towards (status, ...) either.
 That query is written in SQL because compiling it through the ORM costs more than the
 indexed search itself (see bench/duplicates.py).
 """
@@ -23,6 +26,7 @@ from django.utils import timezone
 
 from doleances.choices import Status
 from doleances.models import Category, Complaint
+from traitement.routing import RoutingTable
 
 RESOLUTION = 10
 CELL_FIELD = f"h3_r{RESOLUTION}"
@@ -76,8 +80,8 @@ def cells_within(latitude: float, longitude: float, radius_m: float) -> list[int
     ]
 
 
-def _open_rows_in(cells: list[int], since) -> list[tuple[int, int, float, float]]:
-    """(id, family id, latitude, longitude) of complaints not answered nor closed, received
+def _open_rows_in(cells: list[int], since, family_id: int) -> list[tuple[int, float, float]]:
+    """(id, latitude, longitude) of the family's complaints not answered nor closed, received
     since `since`, in these cells."""
     complaint, category = Complaint._meta, Category._meta
 
@@ -87,15 +91,18 @@ def _open_rows_in(cells: list[int], since) -> list[tuple[int, int, float, float]
     placeholders = ", ".join(["%s"] * len(cells))
     # Only table/column names and placeholders are formatted in: no value reaches the text.
     sql = (
-        f"SELECT c.{complaint.pk.column}, f.{category.get_field('family').column}, "  # noqa: S608
-        f"c.{column('latitude')}, c.{column('longitude')} "
-        f"FROM {complaint.db_table} c JOIN {category.db_table} f "
-        f"ON f.{category.pk.column} = c.{column('category')} "
-        f"WHERE c.{column(CELL_FIELD)} IN ({placeholders}) "
-        f"AND c.{column('received_at')} >= %s AND c.{column('status')} NOT IN (%s, %s)"
+        f"SELECT {complaint.pk.column}, {column('latitude')}, {column('longitude')} "  # noqa: S608
+        f"FROM {complaint.db_table} "
+        f"WHERE {column(CELL_FIELD)} IN ({placeholders}) "
+        f"AND {column('received_at')} >= %s AND {column('status')} NOT IN (%s, %s) "
+        f"AND +{column('category')} IN (SELECT {category.pk.column} FROM {category.db_table} "
+        f"WHERE {category.get_field('family').column} = %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*cells, connection.ops.adapt_datetimefield_value(since), *FINISHED])
+        cursor.execute(
+            sql,
+            [*cells, connection.ops.adapt_datetimefield_value(since), *FINISHED, family_id],
+        )
         return cursor.fetchall()
 
 
@@ -113,36 +120,50 @@ def find_duplicate_candidates(
     last `days` days, nearest first; each carries a `distance_m` attribute (rounded metres).
 
     The complaints come with their category and their public fields (PUBLIC_FIELDS) loaded;
-    reading another field, such as the description, costs a query.
+    reading another field, such as the description, costs a query. An unknown category
+    raises KeyError.
     """
     if latitude is None or longitude is None:
         return []
-    family_id = (
-        category.family_id
-        if isinstance(category, Category)
-        else Category.objects.values_list("family_id", flat=True).get(pk=category)
-    )
+    # The categories as routing keeps them (reloaded when one changes): no query for them.
+    table = RoutingTable.current()
+    family_id = table.categories[
+        category.pk if isinstance(category, Category) else category
+    ].family_id
     since = timezone.now() - timedelta(days=days)
     near = []
-    for pk, row_family_id, lat, lon in _open_rows_in(
-        cells_within(latitude, longitude, radius_m), since
+    for pk, lat, lon in _open_rows_in(
+        cells_within(latitude, longitude, radius_m), since, family_id
     ):
-        if row_family_id != family_id or pk == exclude_id:
+        if pk == exclude_id:
             continue
         distance = haversine_m(latitude, longitude, lat, lon)
         if distance <= radius_m:
             near.append((distance, -pk, pk))  # equally near: the latest filed first
     near.sort()
     near = near[:limit]
-    found = (
-        Complaint.objects.select_related("category")
-        .only(*PUBLIC_FIELDS)
-        .order_by()
-        .in_bulk([pk for *_, pk in near])
-    )
+    found = {complaint.pk: complaint for complaint in _public_complaints([pk for *_, pk in near])}
     result = []
     for distance, _, pk in near:
         complaint = found[pk]
+        complaint.category = table.categories[complaint.category_id]
         complaint.distance_m = round(distance)
         result.append(complaint)
     return result
+
+
+def _public_complaints(pks: list[int]):
+    """The complaints' PUBLIC_FIELDS (the others deferred), by a raw query: compiling the
+    ORM's equivalent (`only`, `select_related`, `in_bulk`) costs more than the search."""
+    if not pks:
+        return []
+    complaint = Complaint._meta
+    columns = ", ".join(
+        [complaint.pk.column, *(complaint.get_field(name).column for name in PUBLIC_FIELDS)]
+    )
+    placeholders = ", ".join(["%s"] * len(pks))
+    sql = (
+        f"SELECT {columns} FROM {complaint.db_table} "  # noqa: S608 (names only)
+        f"WHERE {complaint.pk.column} IN ({placeholders})"
+    )
+    return Complaint.objects.raw(sql, pks)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Desk
@@ -49,6 +49,7 @@ class RoutingTable:
         self.arrondissements: dict[int, Arrondissement] = arrondissements
         self.place_types: dict[int, PlaceType] = place_types
         self.fallback: Desk | None = fallback
+        self._reasons: dict[tuple, str] = {}  # explain() by its inputs and the language
         # "The desk of partner X competent on arrondissement A": a desk listing A wins over a
         # desk of the same partner competent on all Paris (no arrondissement).
         self.territorial: dict[tuple[int, int], Desk] = {}
@@ -154,6 +155,13 @@ class RoutingTable:
 
     def explain(self, rule, category, arrondissement_id, desk, copies) -> str:
         """E.g. "règle n°12 : Bruit d'un établissement, nuit, Paris 11e → Police municipale…"."""
+        key = (rule.pk, category.pk, arrondissement_id, desk.pk, *(d.pk for d in copies))
+        key += (translation.get_language(),)
+        if key not in self._reasons:
+            self._reasons[key] = self._explain(rule, category, arrondissement_id, desk, copies)
+        return self._reasons[key]
+
+    def _explain(self, rule, category, arrondissement_id, desk, copies) -> str:
         parts = [
             rule.category.label
             if rule.category_id

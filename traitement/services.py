@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Desk
+from cpps.db import insert_rows
 from doleances.choices import OPEN_STATUSES, Priority, Status
 from doleances.models import Category, Complainant, Complaint
 from doleances.services import ContactInput, IntakeError
@@ -119,10 +120,10 @@ def due_date(received_at, category: Category):
 # --- intake: one case per complaint ---------------------------------------------------------
 
 
-def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -> list[Case]:
+def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -> None:
     """Route new complaints and create their cases in bulk (a few queries for any batch)."""
     if not complaints:
-        return []
+        return
     table = table or RoutingTable.current()
     cases, copies, events = [], [], []
     for complaint in complaints:
@@ -161,10 +162,10 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
                 is_public=status != Status.NEW,
             )
         )
-    Case.objects.bulk_create(cases, batch_size=2000)
-    Case.copy_desks.through.objects.bulk_create(copies, batch_size=2000)
-    CaseEvent.objects.bulk_create(events, batch_size=2000)
-    return cases
+    # Intake's cost: a whole import writes these three tables (see cpps.db and bench/imports.py).
+    insert_rows(Case, cases)
+    insert_rows(Case.copy_desks.through, copies)
+    insert_rows(CaseEvent, events)
 
 
 def case_for(complaint: Complaint) -> Case:

@@ -1,0 +1,67 @@
+"""cpps.db.insert_rows writes what bulk_create would write, on both databases."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cpps.db import insert_rows
+from doleances.choices import Channel, Status
+from doleances.models import Category
+from doleances.services import ComplaintInput, file_complaint
+from traitement.choices import EventKind
+from traitement.models import Case, CaseEvent
+
+COLUMNS = [
+    "case_id", "at", "actor_id", "kind", "from_status", "to_status", "from_desk_id",
+    "to_desk_id", "comment", "public_message", "is_public",
+]  # fmt: skip
+
+
+@pytest.fixture
+def case(paris):
+    complaint = file_complaint(
+        ComplaintInput(
+            category=Category.objects.get(code="bruit-rue"),
+            channel=Channel.WEB,
+            latitude=48.8566,
+            longitude=2.3522,
+        )
+    )
+    return Case.objects.select_related("desk").get(pk=complaint.pk)
+
+
+def events_for(case, marker):
+    return [
+        CaseEvent(
+            case=case,
+            at=datetime(2026, 3, 1, 23, 59, 58, 123456, tzinfo=UTC) + timedelta(hours=i),
+            kind=EventKind.NOTE,
+            from_status=Status.NEW,
+            to_status="",
+            to_desk=case.desk if i % 2 else None,
+            comment=f"{marker} « note » n°{i}\navec retour à la ligne",
+            is_public=bool(i % 2),
+        )
+        for i in range(3)
+    ]
+
+
+def test_rows_read_back_as_bulk_create_writes_them(case):
+    CaseEvent.objects.bulk_create(events_for(case, "x"))
+    assert insert_rows(CaseEvent, events_for(case, "x")) == 3
+    rows = list(
+        CaseEvent.objects.filter(comment__startswith="x").order_by("pk").values_list(*COLUMNS)
+    )
+    assert len(rows) == 6
+    assert rows[:3] == rows[3:]
+    assert rows[1][1] == datetime(2026, 3, 2, 0, 59, 58, 123456, tzinfo=UTC)
+
+
+def test_defaults_and_auto_now_apply(case):
+    before = datetime.now(UTC)
+    Case.objects.filter(pk=case.pk).delete()
+    insert_rows(Case, [Case(complaint_id=case.pk, received_at=before, due_at=before)])
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.is_open is True and stored.rerouted is False  # field defaults
+    assert stored.updated_at >= before  # auto_now
+    assert stored.desk_id is None and stored.answer == ""
