@@ -6,13 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner
+from accounts.models.partners import CodeManager
 from contrat.choices import ActionStatus
 from territory.models import Sector
-
-
-class CodeManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class Contract(models.Model):

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner
+from accounts.models.partners import CodeManager
 from contrat.choices import Direction, Frequency, IndicatorSource
-from contrat.models.contract import CodeManager, Priority
+from contrat.models.contract import Priority
 from territory.models import Sector
 
 
