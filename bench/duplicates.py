@@ -259,13 +259,14 @@ def timings(search, queries) -> tuple[dict, list[set[int]]]:
 
 
 def query_plan(queries) -> str:
-    """SQLite's plan for the candidates query (it must search the H3 index)."""
+    """The database's plan for the candidates query (it must search the H3 index)."""
     category, lat, lon = queries[0]
     with CaptureQueriesContext(connection) as captured:
         find_duplicate_candidates(category, lat, lon)
+    search = next(q["sql"] for q in captured.captured_queries if CELL_FIELD in q["sql"])
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
-        cursor.execute(explain + captured.captured_queries[0]["sql"])
+        cursor.execute(explain + search)
         return " | ".join(str(row[-1]).strip() for row in cursor.fetchall())
 
 
