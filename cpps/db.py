@@ -64,3 +64,29 @@ def _unchanged_types(field) -> tuple[type, ...]:
     if field.is_relation:
         field = field.target_field  # a foreign key stores its target's value
     return _UNCHANGED_TYPES.get(field.get_internal_type(), ())
+
+
+def instances_from_rows(model: type[Model], fields, rows, *, using: str = "default") -> list:
+    """Model instances from the rows of a query of our own, each row holding the values of
+    `fields` in that order; the values are converted as the ORM converts what it reads (dates,
+    booleans of SQLite…), the model's other fields are left deferred."""
+    connection = connections[using]
+    table = model._meta.db_table
+    converters = []
+    for field in fields:
+        column = field.get_col(table)
+        converters.append(
+            (column, connection.ops.get_db_converters(column) + field.get_db_converters(connection))
+        )
+    # Model.from_db takes the values in the model's field order, whatever the query's.
+    position = {field.attname: i for i, field in enumerate(fields)}
+    order = [position[f.attname] for f in model._meta.concrete_fields if f.attname in position]
+    names = [fields[i].attname for i in order]
+    instances = []
+    for row in rows:
+        values = list(row)
+        for i, (column, functions) in enumerate(converters):
+            for convert in functions:
+                values[i] = convert(values[i], column, connection)
+        instances.append(model.from_db(using, names, [values[i] for i in order]))
+    return instances

@@ -24,9 +24,9 @@ import h3.api.basic_int as h3
 from django.db import connection
 from django.utils import timezone
 
+from cpps.db import instances_from_rows
 from doleances.choices import Status
 from doleances.models import Category, Complaint
-from traitement.routing import RoutingTable
 
 RESOLUTION = 10
 CELL_FIELD = f"h3_r{RESOLUTION}"
@@ -120,16 +120,15 @@ def find_duplicate_candidates(
     last `days` days, nearest first; each carries a `distance_m` attribute (rounded metres).
 
     The complaints come with their category and their public fields (PUBLIC_FIELDS) loaded;
-    reading another field, such as the description, costs a query. An unknown category
-    raises KeyError.
+    reading another field, such as the description, costs a query.
     """
     if latitude is None or longitude is None:
         return []
-    # The categories as routing keeps them (reloaded when one changes): no query for them.
-    table = RoutingTable.current()
-    family_id = table.categories[
-        category.pk if isinstance(category, Category) else category
-    ].family_id
+    family_id = (
+        category.family_id
+        if isinstance(category, Category)
+        else Category.objects.values_list("family_id", flat=True).get(pk=category)
+    )
     since = timezone.now() - timedelta(days=days)
     near = []
     for pk, lat, lon in _open_rows_in(
@@ -142,28 +141,39 @@ def find_duplicate_candidates(
             near.append((distance, -pk, pk))  # equally near: the latest filed first
     near.sort()
     near = near[:limit]
-    found = {complaint.pk: complaint for complaint in _public_complaints([pk for *_, pk in near])}
+    found = _public_complaints([pk for *_, pk in near])
     result = []
     for distance, _, pk in near:
         complaint = found[pk]
-        complaint.category = table.categories[complaint.category_id]
         complaint.distance_m = round(distance)
         result.append(complaint)
     return result
 
 
-def _public_complaints(pks: list[int]):
-    """The complaints' PUBLIC_FIELDS (the others deferred), by a raw query: compiling the
-    ORM's equivalent (`only`, `select_related`, `in_bulk`) costs more than the search."""
+def _public_complaints(pks: list[int]) -> dict[int, Complaint]:
+    """The complaints' PUBLIC_FIELDS (the others deferred) with their category, by pk, in
+    one query of our own: compiling the ORM's equivalent (`only`, `select_related`,
+    `in_bulk`) costs more than the search itself."""
     if not pks:
-        return []
-    complaint = Complaint._meta
-    columns = ", ".join(
-        [complaint.pk.column, *(complaint.get_field(name).column for name in PUBLIC_FIELDS)]
-    )
-    placeholders = ", ".join(["%s"] * len(pks))
+        return {}
+    complaint, category = Complaint._meta, Category._meta
+    complaint_fields = [complaint.pk, *(complaint.get_field(name) for name in PUBLIC_FIELDS)]
+    category_fields = category.concrete_fields
+    quote = connection.ops.quote_name  # some columns are SQL words ("order")
+    columns = [f"c.{quote(f.column)}" for f in complaint_fields]
+    columns += [f"g.{quote(f.column)}" for f in category_fields]
+    category_id = quote(complaint.get_field("category").column)
     sql = (
-        f"SELECT {columns} FROM {complaint.db_table} "  # noqa: S608 (names only)
-        f"WHERE {complaint.pk.column} IN ({placeholders})"
+        f"SELECT {', '.join(columns)} FROM {quote(complaint.db_table)} c "  # noqa: S608
+        f"JOIN {quote(category.db_table)} g ON g.{quote(category.pk.column)} = c.{category_id} "
+        f"WHERE c.{quote(complaint.pk.column)} IN ({', '.join(['%s'] * len(pks))})"
     )
-    return Complaint.objects.raw(sql, pks)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, pks)
+        rows = cursor.fetchall()
+    n = len(complaint_fields)
+    complaints = instances_from_rows(Complaint, complaint_fields, [row[:n] for row in rows])
+    categories = instances_from_rows(Category, category_fields, [row[n:] for row in rows])
+    for found, its_category in zip(complaints, categories, strict=True):
+        found.category = its_category
+    return {found.pk: found for found in complaints}

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from doleances.models import Category
+from doleances.models import Category, Complaint
 from tests.traitement.conftest import offset
 from traitement import services
 from traitement.choices import ClosingReason
-from traitement.duplicates import find_duplicate_candidates, haversine_m
+from traitement.duplicates import PUBLIC_FIELDS, find_duplicate_candidates, haversine_m
 
 
 @pytest.fixture
@@ -24,6 +24,22 @@ def test_nearby_open_complaint_of_same_family_is_found_with_its_distance(file_at
     found = find_duplicate_candidates(Category.objects.get(code="bruit-rue"), lat, lon)
     assert [c.pk for c in found] == [near.pk]
     assert 115 <= found[0].distance_m <= 125
+
+
+def test_candidates_come_with_their_public_fields_and_category(file_at, republique):
+    lat, lon = republique
+    near = file_at("bruit-etablissement", at=offset(lat, lon, 60))
+    [found] = find_duplicate_candidates(Category.objects.get(code="bruit-rue"), lat, lon)
+    stored = Complaint.objects.select_related("category").get(pk=near.pk)
+    for name in PUBLIC_FIELDS:
+        field = Complaint._meta.get_field(name)
+        assert getattr(found, field.attname) == getattr(stored, field.attname), name
+    assert found.received_at.tzinfo is not None
+    assert found.get_status_display() == "Nouvelle"
+    assert found.category == stored.category
+    assert found.category.label == stored.category.label
+    assert found.category.is_sensitive is False  # a boolean, not SQLite's 0
+    assert "description" in found.get_deferred_fields()
 
 
 def test_same_family_other_category_counts_other_family_does_not(file_at, republique):
