@@ -13,58 +13,41 @@ busiest desk and for a median one, as an agent of the desk sees them
 Wall-clock and CPU-time percentiles are reported (the machine may be shared). The last line
 is a JSON object with the figures.
 
-    .venv/bin/python bench/queue.py [--n 1000000] [--runs 200] [--deep-page 200]
+    .venv/bin/python bench/desk_queue.py [--n 1000000] [--runs 200] [--deep-page 200]
         [--postgres postgres://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 
-if __name__ != "__main__":
-    # Python puts bench/ first on sys.path for every bench script, so this file shadows the
-    # standard library's `queue` (imported by logging, hence by Django). Whoever imports
-    # `queue` from here gets the real module instead.
-    import importlib.util
-    import sysconfig
-    from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-    _spec = importlib.util.spec_from_file_location(
-        "queue", Path(sysconfig.get_paths()["stdlib"]) / "queue.py"
-    )
-    _real = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_real)
-    sys.modules["queue"] = _real
-else:
-    import argparse
-    import time
-    from datetime import UTC, datetime
-    from pathlib import Path
+# Sets up Django on a temporary SQLite database and provides the complaint builder.
+import duplicates
+import numpy as np
+from _common import emit
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Value, When
+from django.test import Client
+from django.utils import timezone
+from tqdm import tqdm
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-    # Sets up Django on a temporary SQLite database and provides the complaint builder.
-    import duplicates
-    import numpy as np
-    from _common import emit
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
-    from django.db.models import Case as SqlCase
-    from django.db.models import IntegerField, Value, When
-    from django.test import Client
-    from django.utils import timezone
-    from tqdm import tqdm
-
-    from accounts.choices import Role
-    from accounts.models import Desk, Profile
-    from doleances.choices import OPEN_STATUSES
-    from doleances.models import Category
-    from territory.models import Arrondissement
-    from traitement import queue
-    from traitement.models import Case
-    from traitement.routing import RoutingTable
-    from traitement.scope import desk_queue
-
+from accounts.choices import Role
+from accounts.models import Desk, Profile
+from doleances.choices import OPEN_STATUSES
+from doleances.models import Category
+from territory.models import Arrondissement
+from traitement import queue
+from traitement.models import Case
+from traitement.routing import RoutingTable
+from traitement.scope import desk_queue
 
 CASE_COLUMNS = (
     "complaint_id, desk_id, routing_rule_id, routing_reason, rerouted, is_open, priority, "
