@@ -176,6 +176,20 @@ CPPS_SHOW_DEMO_ACCOUNTS = _env_bool("CPPS_SHOW_DEMO_ACCOUNTS", DEBUG)
 # Personal data of complainants is erased this many months after a case is closed.
 CPPS_RETENTION_MONTHS = int(os.environ.get("CPPS_RETENTION_MONTHS", "12"))
 
+# Observatory: the analytical store is refreshed from the case database when older than
+# REFRESH seconds, re-reading OVERLAP seconds before its watermark (late commits); a refresh
+# waits LOCK_TIMEOUT seconds for the store's lock; readers keep it open LINGER seconds; the
+# open-data files are rebuilt when older than OPENDATA_MAX_AGE seconds.
+CPPS_OBSERVATOIRE_REFRESH_SECONDS = float(os.environ.get("CPPS_OBSERVATOIRE_REFRESH_SECONDS", "60"))
+CPPS_OBSERVATOIRE_OVERLAP_SECONDS = float(
+    os.environ.get("CPPS_OBSERVATOIRE_OVERLAP_SECONDS", "300")
+)
+CPPS_OBSERVATOIRE_LOCK_TIMEOUT = float(os.environ.get("CPPS_OBSERVATOIRE_LOCK_TIMEOUT", "30"))
+CPPS_OBSERVATOIRE_LINGER_SECONDS = float(os.environ.get("CPPS_OBSERVATOIRE_LINGER_SECONDS", "2"))
+CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE = float(
+    os.environ.get("CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE", "3600")
+)
+
 # Intake limits.
 CPPS_DESCRIPTION_MAX_LENGTH = 4000
 CPPS_PHOTO_MAX_BYTES = int(os.environ.get("CPPS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))

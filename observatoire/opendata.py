@@ -327,7 +327,7 @@ def published_file(fmt: str) -> Path:
         raise ValueError(fmt)
     directory = store.store_dir() / "opendata"
     path = directory / f"{FILE_STEM}.{fmt}"
-    max_age = float(getattr(settings, "CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE", 3600))
+    max_age = float(settings.CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE)
     try:
         fresh = time.time() - path.stat().st_mtime <= max_age
     except FileNotFoundError:

@@ -133,7 +133,7 @@ def store_path() -> Path:
 
 
 def _lock_timeout() -> float:
-    return float(getattr(settings, "CPPS_OBSERVATOIRE_LOCK_TIMEOUT", 30))
+    return float(settings.CPPS_OBSERVATOIRE_LOCK_TIMEOUT)
 
 
 def _quoted(path: Path) -> str:
@@ -141,7 +141,7 @@ def _quoted(path: Path) -> str:
 
 
 def _linger() -> float:
-    return float(getattr(settings, "CPPS_OBSERVATOIRE_LINGER_SECONDS", 2))
+    return float(settings.CPPS_OBSERVATOIRE_LINGER_SECONDS)
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -456,11 +456,11 @@ def write_meta(con, *, complaint_watermark, case_watermark) -> None:
 
 
 def _overlap() -> timedelta:
-    return timedelta(seconds=float(getattr(settings, "CPPS_OBSERVATOIRE_OVERLAP_SECONDS", 300)))
+    return timedelta(seconds=float(settings.CPPS_OBSERVATOIRE_OVERLAP_SECONDS))
 
 
 def refresh_max_age() -> float:
-    return float(getattr(settings, "CPPS_OBSERVATOIRE_REFRESH_SECONDS", 60))
+    return float(settings.CPPS_OBSERVATOIRE_REFRESH_SECONDS)
 
 
 _refresh_thread_lock = threading.Lock()
