@@ -215,7 +215,18 @@ class FollowForm(forms.Form):
     )
     consent_contact = forms.BooleanField(required=False)
 
+    def __init__(self, *args, offered: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offered = set(offered)  # the references the form showed this browser nearby
+
     def clean_reference(self):
+        if self.cleaned_data["reference"] not in self.offered:
+            raise forms.ValidationError(
+                _(
+                    "Seul un signalement proposé près du lieu indiqué peut être suivi : "
+                    "placez le lieu sur la carte ou faites un nouveau signalement."
+                )
+            )
         # A complaint of a sensitive category is never followed by a third party: answers
         # to a victim must not reach whoever guessed its reference.
         complaint = Complaint.objects.filter(

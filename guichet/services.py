@@ -67,7 +67,8 @@ def nearby_reports(category: Category, latitude: float, longitude: float) -> lis
             "received_label": formats.date_format(
                 timezone.localtime(complaint.received_at), "j F Y"
             ),
-            "distance_m": complaint.distance_m,
+            # Rounded: exact distances from a few placed points would locate the complaint.
+            "distance_m": round(complaint.distance_m, -1),
             "status_label": complaint.get_status_display(),
         }
         for complaint in find_duplicate_candidates(category, latitude, longitude)

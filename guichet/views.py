@@ -22,6 +22,10 @@ SESSION_KEY = "guichet_last_report"
 # References filed from this browser: the tracking page shows their description only here.
 FILED_KEY = "guichet_filed"
 FILED_MAX = 20
+# References this browser was shown as "already reported nearby": only those may be followed,
+# so that following (and its e-mails) cannot be had by guessing references.
+OFFERED_KEY = "guichet_offered"
+OFFERED_MAX = 50
 
 
 def _private(response):
@@ -136,13 +140,18 @@ def nearby(request):
     if not query.is_valid():
         return _json_errors(query)
     data = query.cleaned_data
-    return JsonResponse({"results": nearby_reports(data["category"], data["lat"], data["lon"])})
+    results = nearby_reports(data["category"], data["lat"], data["lon"])
+    if results:
+        offered = request.session.get(OFFERED_KEY, [])
+        fresh = [r["reference"] for r in results if r["reference"] not in offered]
+        request.session[OFFERED_KEY] = [*offered, *fresh][-OFFERED_MAX:]
+    return JsonResponse({"results": results})
 
 
 @require_POST
 def follow(request):
     """Follow an open complaint (JSON, from the form's "already reported" panel)."""
-    form = FollowForm(request.POST)
+    form = FollowForm(request.POST, offered=request.session.get(OFFERED_KEY, []))
     if not form.is_valid():
         return _json_errors(form)
     complaint = form.cleaned_data["reference"]

@@ -85,7 +85,19 @@ def test_bad_nearby_queries_are_400_json(client, paris, query):
     assert response.json()["errors"]
 
 
+def offered(client, complaint):
+    """The form showed this browser the complaint as already reported nearby."""
+    results = nearby(client, "bruit-rue", CLOSE_BY).json()["results"]
+    assert complaint.reference in [r["reference"] for r in results]
+
+
+def test_distances_shown_to_residents_are_rounded_to_ten_metres(client, reported):
+    [item] = nearby(client, "bruit-rue", CLOSE_BY).json()["results"]
+    assert item["distance_m"] % 10 == 0
+
+
 def test_follow_an_open_complaint(client, reported, django_capture_on_commit_callbacks):
+    offered(client, reported)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/signaler/doublons/suivre/",
@@ -108,11 +120,12 @@ def test_follow_an_open_complaint(client, reported, django_capture_on_commit_cal
     [
         ({"email": ""}, "email", "Indiquez votre adresse"),
         ({"email": "pas-un-courriel"}, "email", "adresse électronique valide"),
-        ({"reference": "DOL-1999-000001"}, "reference", "plus en cours"),
+        ({"reference": "DOL-1999-000001"}, "reference", "proposé près du lieu"),
         ({"reference": "n'importe quoi"}, "reference", "Référence invalide"),
     ],
 )
 def test_follow_errors(client, reported, data, field, message):
+    offered(client, reported)
     payload = {"reference": reported.reference, "email": "v@example.org", **data}
     response = client.post("/signaler/doublons/suivre/", payload)
     assert response.status_code == 400
@@ -120,7 +133,18 @@ def test_follow_errors(client, reported, data, field, message):
     assert Complainant.objects.count() == 1
 
 
+def test_follow_a_complaint_not_offered_to_this_browser_is_refused(client, reported):
+    """Knowing (or guessing) a reference is not enough to receive news of someone's case."""
+    response = client.post(
+        "/signaler/doublons/suivre/", {"reference": reported.reference, "email": "v@example.org"}
+    )
+    assert response.status_code == 400
+    assert "proposé près du lieu" in " ".join(response.json()["errors"]["reference"])
+    assert Complainant.objects.count() == 1
+
+
 def test_follow_a_closed_complaint_is_refused(client, reported):
+    offered(client, reported)
     Complaint.objects.filter(pk=reported.pk).update(status=Status.CLOSED)
     response = client.post(
         "/signaler/doublons/suivre/", {"reference": reported.reference, "email": "v@example.org"}

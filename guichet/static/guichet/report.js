@@ -112,7 +112,7 @@
       li.append(
         el("strong", {}, item.category),
         document.createTextNode(" — " + item.reference + ", signalé le " + item.received_label +
-          ", à " + item.distance_m + " m — " + item.status_label + " ")
+          ", à environ " + item.distance_m + " m — " + item.status_label + " ")
       );
       var open = el("button", { type: "button", "class": "secondary", "aria-expanded": "false",
         "aria-controls": "suivre-" + index }, "Suivre ce signalement");
