@@ -25,7 +25,8 @@ _UNCHANGED_TYPES = {
 
 
 def insert_rows(model: type[Model], objects: Sequence[Model], *, batch_size=BATCH_SIZE) -> int:
-    """INSERT the unsaved `objects` with one statement compiled once and run by executemany.
+    """INSERT the unsaved `objects`: one statement compiled once and run by executemany, or
+    on PostgreSQL one COPY.
 
     Values are prepared by each field as the ORM prepares them (`pre_save`, then
     `get_db_prep_save`: defaults, auto_now and the backend's date formats apply) — except
@@ -39,24 +40,29 @@ def insert_rows(model: type[Model], objects: Sequence[Model], *, batch_size=BATC
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
     unchanged = [(type(None), *_unchanged_types(f)) for f in fields]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names only, no values)
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+
+    def rows(chunk):
+        return (
+            [
+                value if type(value) in types else field.get_db_prep_save(value, connection)
+                for field, types in zip(fields, unchanged, strict=True)
+                for value in (field.pre_save(obj, True),)
+            ]
+            for obj in chunk
+        )
+
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream for all the rows, several times faster than row-by-row INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows(objects):
+                    copy.write_row(row)
+            return len(objects)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (names only)
         for start in range(0, len(objects), batch_size):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        value if type(value) in types else field.get_db_prep_save(value, connection)
-                        for field, types in zip(fields, unchanged, strict=True)
-                        for value in (field.pre_save(obj, True),)
-                    ]
-                    for obj in objects[start : start + batch_size]
-                ],
-            )
+            cursor.executemany(sql, list(rows(objects[start : start + batch_size])))
     return len(objects)
 
 

@@ -49,7 +49,13 @@ class RoutingTable:
         self.arrondissements: dict[int, Arrondissement] = arrondissements
         self.place_types: dict[int, PlaceType] = place_types
         self.fallback: Desk | None = fallback
-        self._reasons: dict[tuple, str] = {}  # explain() by its inputs and the language
+        # A decision depends on the category, arrondissement, place type and on which time
+        # windows hold the moment: imports route a million complaints through few such keys.
+        windows = {
+            e.rule.time_window_id: e.rule.time_window for e in rules if e.rule.time_window_id
+        }
+        self.windows = list(windows.values())
+        self._decisions: dict[tuple, Decision] = {}
         # "The desk of partner X competent on arrondissement A": a desk listing A wins over a
         # desk of the same partner competent on all Paris (no arrondissement).
         self.territorial: dict[tuple[int, int], Desk] = {}
@@ -120,8 +126,22 @@ class RoutingTable:
         place_type_id: int | None = None,
     ) -> Decision:
         """The first matching rule whose desk exists, else the fallback desk."""
-        category = self.categories[category_id]
         local = timezone.localtime(moment)
+        key = (
+            category_id,
+            arrondissement_id,
+            place_type_id,
+            translation.get_language(),  # of the reason
+            *(window.contains(local) for window in self.windows),
+        )
+        if key not in self._decisions:
+            self._decisions[key] = self._decide(
+                category_id, arrondissement_id, local, place_type_id
+            )
+        return self._decisions[key]
+
+    def _decide(self, category_id, arrondissement_id, local, place_type_id) -> Decision:
+        category = self.categories[category_id]
         for entry in self.rules:
             rule = entry.rule
             if rule.category_id and rule.category_id != category_id:
@@ -154,14 +174,6 @@ class RoutingTable:
         )
 
     def explain(self, rule, category, arrondissement_id, desk, copies) -> str:
-        """E.g. "règle n°12 : Bruit d'un établissement, nuit, Paris 11e → Police municipale…"."""
-        key = (rule.pk, category.pk, arrondissement_id, desk.pk, *(d.pk for d in copies))
-        key += (translation.get_language(),)
-        if key not in self._reasons:
-            self._reasons[key] = self._explain(rule, category, arrondissement_id, desk, copies)
-        return self._reasons[key]
-
-    def _explain(self, rule, category, arrondissement_id, desk, copies) -> str:
         parts = [
             rule.category.label
             if rule.category_id
