@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import connections, router
 from django.db.models import Model
@@ -24,46 +24,53 @@ _UNCHANGED_TYPES = {
 }
 
 
-def insert_rows(model: type[Model], objects: Sequence[Model], *, batch_size=BATCH_SIZE) -> int:
-    """INSERT the unsaved `objects`: one statement compiled once and run by executemany, or
-    on PostgreSQL one COPY.
+def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH_SIZE) -> int:
+    """INSERT rows given as {attname: value} ("desk_id", not "desk"): one statement compiled
+    once and run by executemany, or on PostgreSQL one COPY.
 
-    Values are prepared by each field as the ORM prepares them (`pre_save`, then
-    `get_db_prep_save`: defaults, auto_now and the backend's date formats apply) — except
-    None, and a str in a text column or an int in an integer one, which that preparation would
-    return unchanged. Unlike `bulk_create`, the SQL is not compiled again for every batch, and
-    SQLite's 999 parameters per statement (about thirty rows of a wide model) do not apply.
-    Auto-incremented primary keys are left to the database and not read back; as with
-    `bulk_create`, no signal is sent. Returns the number of rows written.
+    A field a row leaves out takes its default (auto_now fields: now), evaluated once for the
+    call. Values are prepared as the ORM prepares them (`get_db_prep_save`: the backend's
+    date formats apply) — except None, a str in a text column or an int in an integer one,
+    which that would return unchanged. Unlike `bulk_create`, no model instance is built, the
+    SQL is not compiled again for every batch, and SQLite's 999 parameters per statement
+    (about thirty rows of a wide model) do not apply. Auto-incremented primary keys are left
+    to the database; as with `bulk_create`, no signal is sent. Returns the number of rows.
     """
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    unknown = {name for row in rows[:1] for name in row} - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    template = model()
+    defaults = [field.pre_save(template, True) for field in fields]
     unchanged = [(type(None), *_unchanged_types(f)) for f in fields]
+    plan = list(zip((f.attname for f in fields), defaults, fields, unchanged, strict=True))
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
 
-    def rows(chunk):
+    def prepared(chunk):
         return (
             [
                 value if type(value) in types else field.get_db_prep_save(value, connection)
-                for field, types in zip(fields, unchanged, strict=True)
-                for value in (field.pre_save(obj, True),)
+                for name, default, field, types in plan
+                for value in (row.get(name, default),)
             ]
-            for obj in chunk
+            for row in chunk
         )
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one stream for all the rows, several times faster than row-by-row INSERTs.
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows(objects):
-                    copy.write_row(row)
-            return len(objects)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (names only)
-        for start in range(0, len(objects), batch_size):
-            cursor.executemany(sql, list(rows(objects[start : start + batch_size])))
-    return len(objects)
+                for values in prepared(rows):
+                    copy.write_row(values)
+            return len(rows)
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names)
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, list(prepared(rows[start : start + batch_size])))
+    return len(rows)
 
 
 def _unchanged_types(field) -> tuple[type, ...]:

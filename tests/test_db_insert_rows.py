@@ -32,22 +32,22 @@ def case(paris):
 
 def events_for(case, marker):
     return [
-        CaseEvent(
-            case=case,
-            at=datetime(2026, 3, 1, 23, 59, 58, 123456, tzinfo=UTC) + timedelta(hours=i),
-            kind=EventKind.NOTE,
-            from_status=Status.NEW,
-            to_status="",
-            to_desk=case.desk if i % 2 else None,
-            comment=f"{marker} « note » n°{i}\navec retour à la ligne",
-            is_public=bool(i % 2),
-        )
+        {
+            "case_id": case.pk,
+            "at": datetime(2026, 3, 1, 23, 59, 58, 123456, tzinfo=UTC) + timedelta(hours=i),
+            "kind": EventKind.NOTE,
+            "from_status": Status.NEW,
+            "to_status": "",
+            "to_desk_id": case.desk_id if i % 2 else None,
+            "comment": f"{marker} « note » n°{i}\navec retour à la ligne",
+            "is_public": bool(i % 2),
+        }
         for i in range(3)
     ]
 
 
 def test_rows_read_back_as_bulk_create_writes_them(case):
-    CaseEvent.objects.bulk_create(events_for(case, "x"))
+    CaseEvent.objects.bulk_create([CaseEvent(**row) for row in events_for(case, "x")])
     assert insert_rows(CaseEvent, events_for(case, "x")) == 3
     rows = list(
         CaseEvent.objects.filter(comment__startswith="x").order_by("pk").values_list(*COLUMNS)
@@ -60,8 +60,14 @@ def test_rows_read_back_as_bulk_create_writes_them(case):
 def test_defaults_and_auto_now_apply(case):
     before = datetime.now(UTC)
     Case.objects.filter(pk=case.pk).delete()
-    insert_rows(Case, [Case(complaint_id=case.pk, received_at=before, due_at=before)])
+    insert_rows(Case, [{"complaint_id": case.pk, "received_at": before, "due_at": before}])
     stored = Case.objects.get(pk=case.pk)
     assert stored.is_open is True and stored.rerouted is False  # field defaults
     assert stored.updated_at >= before  # auto_now
     assert stored.desk_id is None and stored.answer == ""
+
+
+def test_an_unknown_column_is_refused_before_writing(case):
+    with pytest.raises(ValueError, match="desk"):
+        insert_rows(CaseEvent, [{"case_id": case.pk, "desk": case.desk}])
+    assert not CaseEvent.objects.filter(comment="").exclude(kind=EventKind.ROUTED).exists()

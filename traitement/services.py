@@ -125,7 +125,9 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
     if not complaints:
         return
     table = table or RoutingTable.current()
+    # Rows rather than model instances: building the instances cost more than writing them.
     cases, copies, events = [], [], []
+    now = timezone.now()
     for complaint in complaints:
         decision = table.route(
             category_id=complaint.category_id,
@@ -133,34 +135,33 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
             moment=complaint.occurred_at or complaint.received_at,
         )
         status = complaint.status
+        desk_id = decision.desk.pk if decision.desk else None
         cases.append(
-            Case(
-                complaint=complaint,
-                desk=decision.desk,
-                routing_rule=decision.rule,
-                routing_reason=decision.reason,
-                is_open=status in OPEN_STATUSES,
-                priority=complaint.priority,
-                received_at=complaint.received_at,
-                due_at=due_date(complaint.received_at, table.categories[complaint.category_id]),
-            )
+            {
+                "complaint_id": complaint.pk,
+                "desk_id": desk_id,
+                "routing_rule_id": decision.rule.pk if decision.rule else None,
+                "routing_reason": decision.reason,
+                "is_open": status in OPEN_STATUSES,
+                "priority": complaint.priority,
+                "received_at": complaint.received_at,
+                "due_at": due_date(complaint.received_at, table.categories[complaint.category_id]),
+            }
         )
-        copies.extend(
-            Case.copy_desks.through(case_id=complaint.pk, desk_id=d.pk) for d in decision.copy_desks
-        )
+        copies.extend({"case_id": complaint.pk, "desk_id": d.pk} for d in decision.copy_desks)
         # An import may bring a complaint already worked elsewhere (e.g. closed in DansMaRue):
         # its status then shows in the public timeline from the start.
         events.append(
-            CaseEvent(
-                case_id=complaint.pk,
-                at=timezone.now(),
-                kind=EventKind.ROUTED,
-                from_status=Status.NEW,
-                to_status=status,
-                to_desk=decision.desk,
-                comment=decision.reason,
-                is_public=status != Status.NEW,
-            )
+            {
+                "case_id": complaint.pk,
+                "at": now,
+                "kind": EventKind.ROUTED,
+                "from_status": Status.NEW,
+                "to_status": status,
+                "to_desk_id": desk_id,
+                "comment": decision.reason,
+                "is_public": status != Status.NEW,
+            }
         )
     # Intake's cost: a whole import writes these three tables (see cpps.db and bench/imports.py).
     insert_rows(Case, cases)
