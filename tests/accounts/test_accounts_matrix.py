@@ -206,9 +206,10 @@ PUBLIC_PAGES = [
     Page("guichet:duplicates", everyone(400), label="no point"),
     Page(
         "guichet:follow",
-        everyone(),
+        everyone(400),
         method="post",
         data=lambda w: {"reference": w["case_own"].reference, "email": "suivi@example.org"},
+        label="reference never offered nearby to this browser",
     ),
     Page(
         "guichet:follow",
