@@ -5,7 +5,7 @@ For each complete month, a table quartier × family is published with its margin
 total of each quartier (all families, `famille = "ensemble"`), of each family over Paris
 (`code_quartier = "75056"`, Paris) and the month's grand total. Every count below 5 —
 zeros included — is hidden (empty value, `secret = true`), then more cells are hidden
-until no hidden one can be recomputed from what is published (`observatoire.disclosure`).
+until no hidden one can be recomputed from what is published (`analytics.disclosure`).
 Complaints located by postal code only have no quartier and are left out of these files.
 """
 
@@ -29,7 +29,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from observatoire import disclosure, store
+from analytics import disclosure
+from observatoire import store
 from territory.models import Quartier
 
 PARIS_CODE = "75056"

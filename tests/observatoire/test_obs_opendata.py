@@ -15,8 +15,9 @@ import pytest
 from django.core.management import call_command
 from test_obs_store import file_many, fresh_store, paris_time, quartier_point
 
-from observatoire import disclosure, opendata
-from observatoire.disclosure import Line
+from analytics import disclosure
+from analytics.disclosure import Line
+from observatoire import opendata
 
 SHARED_FIXTURES = (file_many, fresh_store, quartier_point)
 
