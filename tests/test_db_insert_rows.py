@@ -1,10 +1,10 @@
-"""cpps.db.insert_rows writes what bulk_create would write, on both databases."""
+"""core.db.insert_rows writes what bulk_create would write, on both databases."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cpps.db import insert_rows
+from core.db import insert_rows
 from doleances.choices import Channel, Status
 from doleances.models import Category
 from doleances.services import ComplaintInput, file_complaint

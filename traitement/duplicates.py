@@ -24,7 +24,7 @@ import h3.api.basic_int as h3
 from django.db import connection
 from django.utils import timezone
 
-from cpps.db import instances_from_rows
+from core.db import instances_from_rows
 from doleances.choices import Status
 from doleances.models import Category, Complaint
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Desk
-from cpps.db import insert_rows
+from core.db import insert_rows
 from doleances.choices import OPEN_STATUSES, Priority, Status
 from doleances.models import Category, Complainant, Complaint
 from doleances.services import ContactInput, IntakeError
@@ -163,7 +163,7 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
                 "is_public": status != Status.NEW,
             }
         )
-    # Intake's cost: a whole import writes these three tables (see cpps.db and bench/imports.py).
+    # Intake's cost: a whole import writes these three tables (see core.db and bench/imports.py).
     insert_rows(Case, cases)
     insert_rows(Case.copy_desks.through, copies)
     insert_rows(CaseEvent, events)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from cpps.api import exception_handler as project_exception_handler
+from core.api import exception_handler as project_exception_handler
 
 NON_FIELD = "non_field_errors"
 
