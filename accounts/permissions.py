@@ -1,22 +1,19 @@
-"""Who may see and do what: every permission rule of cpps, in one place.
+"""Who may see and do what: the roles and the rules that need nothing but the account.
 
 Roles come from `Profile.role`; a superuser counts as an administrator. Individual complaints
 are only for case desks (and administrators): observatory, steering and victim-support roles
 work on aggregates and never see a single case, let alone personal data.
 
-Which desk is *in charge* of a complaint is decided by routing, which lives above this app
-(`traitement`). It plugs its rule in with `register_complaint_scope` from its
-`AppConfig.ready()`; until then the default scope is territorial (see `_territorial_scope`).
+Which complaints a desk sees and works depends on its cases, decided by routing: that half of
+the rules lives with the cases, in `traitement.scope` (`visible_complaints`, `can_act_on`…).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import QuerySet
 
 from accounts.choices import Role
 
@@ -24,8 +21,6 @@ CASE_ROLES = frozenset({Role.CASE_AGENT, Role.DESK_SUPERVISOR})
 OBSERVATORY_ROLES = frozenset({Role.ANALYST, Role.CONTRACT_PILOT, Role.ADMINISTRATOR})
 # Roles that speak for their partner on the indicators it is responsible for.
 PARTNER_REPRESENTATIVE_ROLES = frozenset({Role.DESK_SUPERVISOR, Role.VICTIM_SUPPORT})
-
-ScopeFunction = Callable[[object, QuerySet], QuerySet]
 
 
 def profile_of(user):
@@ -48,90 +43,6 @@ def role_of(user) -> str | None:
     if profile is None or not profile.role:
         return None
     return Role(profile.role)
-
-
-# --- complaint scope ---------------------------------------------------------------------
-
-
-def _territorial_scope(user, queryset: QuerySet) -> QuerySet:
-    """Default scope: complaints located in the arrondissements of the user's desk (all of
-    Paris when the desk lists none)."""
-    desk_arrondissements = list(user.profile.desk.arrondissements.values_list("pk", flat=True))
-    if desk_arrondissements:
-        queryset = queryset.filter(arrondissement__in=desk_arrondissements)
-    return queryset
-
-
-_scope: dict[str, ScopeFunction] = {}
-
-
-def register_complaint_scope(visible: ScopeFunction, in_charge: ScopeFunction | None = None):
-    """Let routing decide which complaints a case agent or desk supervisor handles.
-
-    `visible(user, queryset)` narrows `queryset` to the complaints the user's desk may read
-    (desk in charge and copy desks); `in_charge(user, queryset)` to those it is in charge of
-    (case work and personal data); it defaults to `visible`. Both are only ever called for
-    active case agents and desk supervisors whose profile has an active desk
-    (`user.profile.desk`): administrators always see everything and other roles never see
-    an individual complaint, whatever is registered. The user's own arrondissements
-    (`Profile.arrondissements`) still narrow the result.
-    """
-    _scope["visible"] = visible
-    _scope["in_charge"] = in_charge or visible
-
-
-def _complaint_queryset(queryset):
-    if queryset is not None:
-        return queryset
-    from doleances.models import Complaint  # doleances sits above accounts
-
-    return Complaint.objects.all()
-
-
-def _case_scope(user, queryset, kind: str) -> QuerySet:
-    queryset = _complaint_queryset(queryset)
-    role = role_of(user)
-    if role == Role.ADMINISTRATOR and kind == "visible":
-        return queryset
-    if role not in CASE_ROLES:
-        return queryset.none()
-    profile = profile_of(user)
-    if profile.desk is None or not profile.desk.is_active:
-        return queryset.none()
-    queryset = _scope.get(kind, _territorial_scope)(user, queryset)
-    own = list(profile.arrondissements.values_list("pk", flat=True))
-    if own:
-        queryset = queryset.filter(arrondissement__in=own)
-    return queryset
-
-
-def visible_complaints(user, queryset=None) -> QuerySet:
-    """The complaints (of `queryset`, default all) this user may open."""
-    return _case_scope(user, queryset, "visible")
-
-
-def complaints_in_charge(user, queryset=None) -> QuerySet:
-    """The complaints (of `queryset`, default all) this user's desk is in charge of."""
-    return _case_scope(user, queryset, "in_charge")
-
-
-def can_view_complaint(user, complaint) -> bool:
-    return visible_complaints(user, type(complaint).objects.filter(pk=complaint.pk)).exists()
-
-
-def can_act_on(user, complaint) -> bool:
-    """Case work (qualify, route, answer, close): agents and supervisors of the desk in
-    charge, within their territory. Copy desks and administrators read only."""
-    return complaints_in_charge(user, type(complaint).objects.filter(pk=complaint.pk)).exists()
-
-
-def can_view_personal_data(user, complaint) -> bool:
-    """Complainant identity, free text and photos: the desk in charge and administrators;
-    never analysts, coordinators, pilots or victim-support workers. Every read must be
-    logged with `accounts.audit.log_personal_data_read`."""
-    if role_of(user) == Role.ADMINISTRATOR:
-        return True
-    return can_act_on(user, complaint)
 
 
 # --- observatory and contract ------------------------------------------------------------

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from accounts.choices import Role
 from cpps.bootstrap import load_referentials
+from tests import factories
 
 GEO_DIR = Path(os.environ["CPPS_GEO_DIR"])
 DATA_DIR = Path(os.environ["CPPS_DATA_DIR"])
@@ -34,6 +36,27 @@ def paris(db):
 
     if not Quartier.objects.exists():
         load_referentials(GEO_DIR)
+
+
+@pytest.fixture
+def make_user(paris):
+    """make_user(role, desk="pm-18", sector="paris-18", partner=..., arrondissements=[1],
+    username=..., superuser=False, active=True) -> User (see tests/factories.py)."""
+    return factories.make_user
+
+
+@pytest.fixture
+def users(make_user):
+    """One account per role; agents and supervisors at the Police municipale desk of the 18th."""
+    return {
+        "case_agent": make_user(Role.CASE_AGENT, desk="pm-18"),
+        "desk_supervisor": make_user(Role.DESK_SUPERVISOR, desk="pm-18"),
+        "analyst": make_user(Role.ANALYST),
+        "cspa_coordinator": make_user(Role.CSPA_COORDINATOR, sector="paris-18"),
+        "contract_pilot": make_user(Role.CONTRACT_PILOT),
+        "victim_support": make_user(Role.VICTIM_SUPPORT, partner="paris-aide-victimes"),
+        "administrator": make_user(Role.ADMINISTRATOR),
+    }
 
 
 @pytest.fixture

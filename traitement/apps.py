@@ -7,16 +7,14 @@ class TraitementConfig(AppConfig):
     verbose_name = _("Traitement des doléances")
 
     def ready(self):
-        from accounts.permissions import register_complaint_scope
         from doleances.retention import (
             register_closed_at_provider,
             register_personal_data_eraser,
         )
-        from traitement import receivers, retention, scope
+        from traitement import receivers, retention
         from traitement.routing import connect_revision_signals
 
         receivers.connect()
         connect_revision_signals()
-        register_complaint_scope(scope.visible, scope.in_charge)
         register_closed_at_provider(retention.closed_before)
         register_personal_data_eraser("traitement", retention.erase_case_texts)

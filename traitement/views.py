@@ -19,20 +19,18 @@ from django.views.decorators.http import require_POST
 from accounts.audit import log_event, log_personal_data_read
 from accounts.choices import AuditAction, Role
 from accounts.models import Desk
-from accounts.permissions import (
-    can_act_on,
-    can_view_personal_data,
-    complaints_in_charge,
-    profile_of,
-    role_of,
-    role_required,
-    visible_complaints,
-)
+from accounts.permissions import profile_of, role_of, role_required
 from doleances.models import Complaint
 from traitement import queue, services
 from traitement.duplicates import find_duplicate_candidates
 from traitement.forms import ACTION_FORMS, BulkForm, QueueFilterForm
-from traitement.scope import desk_queue
+from traitement.scope import (
+    can_act_on,
+    can_view_personal_data,
+    complaints_in_charge,
+    desk_queue,
+    visible_complaints,
+)
 
 STAFF_ROLES = (Role.CASE_AGENT, Role.DESK_SUPERVISOR, Role.ADMINISTRATOR)
 

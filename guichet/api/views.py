@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.audit import log_personal_data_read
 from accounts.choices import Role
-from accounts.permissions import can_view_personal_data, profile_of, role_of, visible_complaints
+from accounts.permissions import profile_of, role_of
 from doleances.models import Category, Complaint
 from doleances.services import IntakeError, file_complaint
 from guichet.api.errors import PayloadTooLarge, api_exception_handler
@@ -26,6 +26,7 @@ from guichet.api.serializers import (
     ComplaintFilterSerializer,
     ComplaintSerializer,
 )
+from traitement.scope import can_view_personal_data, visible_complaints
 
 ERRORS = OpenApiResponse(
     inline_serializer(

@@ -19,8 +19,8 @@ CHANGELISTS = [
 ]
 
 
-def test_every_contract_table_has_its_admin_pages(client, staff):
-    client.force_login(staff(Role.ADMINISTRATOR))
+def test_every_contract_table_has_its_admin_pages(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
     for model in CHANGELISTS:
         assert client.get(f"/admin/contrat/{model}/").status_code == 200, model
     for model in CHANGELISTS[:-1]:
@@ -29,8 +29,8 @@ def test_every_contract_table_has_its_admin_pages(client, staff):
     assert client.get(f"/admin/contrat/priority/{priority.pk}/change/").status_code == 200
 
 
-def test_an_action_added_without_number_is_numbered(client, staff):
-    admin = staff(Role.ADMINISTRATOR)
+def test_an_action_added_without_number_is_numbered(client, make_user):
+    admin = make_user(Role.ADMINISTRATOR)
     client.force_login(admin)
     priority = Priority.objects.get(code="3.4")
     response = client.post(
@@ -41,8 +41,8 @@ def test_an_action_added_without_number_is_numbered(client, staff):
     assert Action.objects.get(title="Opérations mégots").code == "3.4.1"
 
 
-def test_a_decision_is_recorded_under_the_administrators_name(client, staff):
-    admin = staff(Role.ADMINISTRATOR)
+def test_a_decision_is_recorded_under_the_administrators_name(client, make_user):
+    admin = make_user(Role.ADMINISTRATOR)
     client.force_login(admin)
     response = client.post(
         "/admin/contrat/decision/add/",
@@ -57,8 +57,8 @@ def test_a_decision_is_recorded_under_the_administrators_name(client, staff):
     assert Decision.objects.get().recorded_by == admin
 
 
-def test_a_computed_indicator_needs_a_known_measure(client, staff):
-    client.force_login(staff(Role.ADMINISTRATOR))
+def test_a_computed_indicator_needs_a_known_measure(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
     data = {
         "priority": Priority.objects.get(code="3.2").pk,
         "code": "nuit",

@@ -19,10 +19,10 @@ def log_in(page, live_server, username):
 
 
 def test_entering_a_value_updates_the_status_and_the_chart(
-    page, live_server, paris_live, staff, make_indicator
+    page, live_server, paris_live, make_user, make_indicator
 ):
     year = min(max(date.today().year, 2023), 2026)  # the overview's default year
-    staff(Role.CONTRACT_PILOT, username="pilote-navigateur")
+    make_user(Role.CONTRACT_PILOT, username="pilote-navigateur")
     indicator = make_indicator(
         "reunions-veille",
         priority="1.2",
@@ -63,8 +63,8 @@ def test_entering_a_value_updates_the_status_and_the_chart(
     )
 
 
-def test_keyboard_only_and_a_wrong_value(page, live_server, paris_live, staff, make_indicator):
-    staff(Role.CSPA_COORDINATOR, sector="paris-18", username="coordination-18")
+def test_keyboard_only_and_a_wrong_value(page, live_server, paris_live, make_user, make_indicator):
+    make_user(Role.CSPA_COORDINATOR, sector="paris-18", username="coordination-18")
     make_indicator("reunions-veille", priority="1.2", name="Réunions de veille")
     log_in(page, live_server, "coordination-18")
     page.goto(f"{live_server.url}/contrat/indicateurs/reunions-veille/saisir/")

@@ -146,7 +146,7 @@ def wipe():
 
 
 @pytest.fixture
-def full_contract(paris, make_indicator, pilot, staff):
+def full_contract(paris, make_indicator, pilot, make_user):
     """The fixture plus what the admin adds: actions, decisions, declinations, indicators
     of both kinds with targets and values entered by someone."""
     paris_18 = Sector.objects.get(code="paris-18")
@@ -183,7 +183,7 @@ def full_contract(paris, make_indicator, pilot, staff):
     IndicatorTarget.objects.create(indicator=reunions, sector=paris_18, year=2025, value=8)
     IndicatorValue.objects.create(
         indicator=reunions, sector=paris_18, period_start=date(2025, 1, 1), value=7.25,
-        source_note="Bilan du CSPA", entered_by=staff(Role.CSPA_COORDINATOR, sector="paris-18"),
+        source_note="Bilan du CSPA", entered_by=make_user(Role.CSPA_COORDINATOR, sector="paris-18"),
     )  # fmt: skip
     nuit = make_indicator(
         "nuit-1000",
@@ -321,14 +321,14 @@ def test_pilots_download_and_upload_from_the_overview(client, full_contract, pil
     assert "Import refusé : rien n'a été enregistré" in response.content.decode()
 
 
-def test_only_pilots_and_administrators_import_and_export(client, full_contract, staff):
-    coordinator = staff(Role.CSPA_COORDINATOR, sector="paris-18")
+def test_only_pilots_and_administrators_import_and_export(client, full_contract, make_user):
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     client.force_login(coordinator)
     assert 'action="/contrat/import/"' not in client.get("/contrat/").content.decode()
     assert client.get("/contrat/export.xlsx").status_code == 403
     upload = SimpleUploadedFile("contrat.xlsx", b"")
     assert client.post("/contrat/import/", {"fichier": upload}).status_code == 403
-    client.force_login(staff(Role.ADMINISTRATOR))
+    client.force_login(make_user(Role.ADMINISTRATOR))
     assert client.get("/contrat/export.zip").status_code == 200
 
 

@@ -40,8 +40,8 @@ def stored(indicator, sector_code=None):
     return values.filter(sector__isnull=True).first()
 
 
-def test_a_coordinator_enters_their_own_sector_only(client, staff, meetings):
-    coordinator = staff(Role.CSPA_COORDINATOR, sector="paris-18")
+def test_a_coordinator_enters_their_own_sector_only(client, make_user, meetings):
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     client.force_login(coordinator)
     form = client.get(form_url(meetings)).content.decode()
     assert '<option value="paris-18"' in form
@@ -74,8 +74,8 @@ def test_a_coordinator_enters_their_own_sector_only(client, staff, meetings):
         )
 
 
-def test_another_sectors_coordinator_cannot_touch_the_18th(client, staff, meetings):
-    client.force_login(staff(Role.CSPA_COORDINATOR, sector="paris-19"))
+def test_another_sectors_coordinator_cannot_touch_the_18th(client, make_user, meetings):
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-19"))
     assert enter(client, meetings, sector="paris-18").status_code == 400
     assert stored(meetings, "paris-18") is None
     assert enter(client, meetings, sector="paris-19").status_code == 302
@@ -83,19 +83,19 @@ def test_another_sectors_coordinator_cannot_touch_the_18th(client, staff, meetin
 
 
 def test_a_coordinator_cannot_enter_an_indicator_not_declined_by_sector(
-    client, staff, make_indicator
+    client, make_user, make_indicator
 ):
     paris_only = make_indicator("paris-seulement", by_sector=False)
-    client.force_login(staff(Role.CSPA_COORDINATOR, sector="paris-18"))
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     assert client.get(form_url(paris_only)).status_code == 403
     assert enter(client, paris_only).status_code == 403
 
 
 def test_a_partner_enters_the_indicators_it_is_responsible_for_only(
-    client, staff, make_indicator, meetings
+    client, make_user, make_indicator, meetings
 ):
     patrols = make_indicator("patrouilles-nuit", priority="3.2", partner="police-municipale")
-    supervisor = staff(Role.DESK_SUPERVISOR, desk="pm-18")  # Police municipale parisienne
+    supervisor = make_user(Role.DESK_SUPERVISOR, desk="pm-18")  # Police municipale parisienne
     client.force_login(supervisor)
     assert enter(client, patrols, sector="paris").status_code == 302
     assert enter(client, patrols, sector="paris-12").status_code == 302  # any sector
@@ -107,18 +107,20 @@ def test_a_partner_enters_the_indicators_it_is_responsible_for_only(
     assert not IndicatorValue.objects.filter(indicator=meetings).exists()
 
 
-def test_victim_support_enters_its_associations_indicators(client, staff, make_indicator, meetings):
+def test_victim_support_enters_its_associations_indicators(
+    client, make_user, make_indicator, meetings
+):
     orientations = make_indicator(
         "orientations-victimes", priority="2.2", partner="paris-aide-victimes", by_sector=False
     )
-    client.force_login(staff(Role.VICTIM_SUPPORT, partner="paris-aide-victimes"))
+    client.force_login(make_user(Role.VICTIM_SUPPORT, partner="paris-aide-victimes"))
     assert enter(client, orientations).status_code == 302
     assert enter(client, meetings).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.CASE_AGENT, Role.ANALYST])
-def test_read_only_roles_enter_nothing(client, staff, meetings, role):
-    client.force_login(staff(role, desk="pm-18" if role == Role.CASE_AGENT else None))
+def test_read_only_roles_enter_nothing(client, make_user, meetings, role):
+    client.force_login(make_user(role, desk="pm-18" if role == Role.CASE_AGENT else None))
     assert client.get("/contrat/priorites/1.2/").status_code == 200
     assert "Saisir une valeur" not in client.get("/contrat/priorites/1.2/").content.decode()
     assert client.get(form_url(meetings)).status_code == 403

@@ -21,8 +21,8 @@ from territory.models import Sector
 pytestmark = pytest.mark.django_db
 
 
-def test_overview_lists_the_axes_and_priorities_with_their_numbers(client, staff):
-    client.force_login(staff(Role.CASE_AGENT, desk="pm-18"))  # partner staff read
+def test_overview_lists_the_axes_and_priorities_with_their_numbers(client, make_user):
+    client.force_login(make_user(Role.CASE_AGENT, desk="pm-18"))  # partner staff read
     page = client.get("/contrat/").content.decode()
     assert "Axe 1 — Les jeunes, agir plus tôt et aller plus loin dans la prévention" in page
     assert "Axe 2 — Aller vers les personnes vulnérables pour mieux les protéger" in page
@@ -91,7 +91,7 @@ def test_priority_page(client, pilot, make_indicator):
     assert "−8,89\u202f%" in page
 
 
-def test_comparison_of_sectors_on_one_indicator(client, staff, make_indicator):
+def test_comparison_of_sectors_on_one_indicator(client, make_user, make_indicator):
     indicator = make_indicator(
         "nuit-1000",
         priority="3.2",
@@ -108,7 +108,7 @@ def test_comparison_of_sectors_on_one_indicator(client, staff, make_indicator):
         IndicatorValue.objects.create(
             indicator=indicator, sector=sectors[code], period_start=date(2025, 1, 1), value=value
         )
-    client.force_login(staff(Role.CSPA_COORDINATOR, sector="paris-18"))
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
 
     page = client.get("/contrat/comparaison/?indicateur=nuit-1000&annee=2025").content.decode()
     chart = re.search(r'<svg [^>]*id="graphique-comparaison".*?</svg>', page, re.S).group(0)
@@ -136,8 +136,8 @@ def test_unknown_codes_are_404_and_a_bad_year_falls_back(client, pilot):
     assert f"Paris, {min(max(date.today().year, 2023), 2026)}" in page
 
 
-def test_a_coordinator_is_pointed_to_their_own_sector(client, staff):
-    client.force_login(staff(Role.CSPA_COORDINATOR, sector="paris-18"))
+def test_a_coordinator_is_pointed_to_their_own_sector(client, make_user):
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     page = client.get("/contrat/").content.decode()
     assert re.search(
         r'id="mon-secteur">.*href="/contrat/secteurs/paris-18/\?annee=\d+">Paris 18e', page

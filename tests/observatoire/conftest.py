@@ -10,17 +10,14 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from accounts.choices import Role
-from accounts.models import Desk, Profile
 from cpps.bootstrap import load_referentials
 from doleances import demo
 from doleances.bulk import file_complaints
 from doleances.models import Category
 from observatoire import services
-from territory.models import Sector
 from tests.conftest import GEO_DIR
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -66,41 +63,14 @@ def demo_store(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def obs_user(db):
-    """obs_user(role, sector="paris-18", desk="pm-18", username=...) -> User."""
-    counter = iter(range(1, 10_000))
-
-    def make(role=None, *, sector=None, desk=None, superuser=False, email=""):
-        user = get_user_model().objects.create_user(
-            username=f"{role or 'user'}-obs-{next(counter)}",
-            password="motdepasse-test",
-            email=email,
-            is_superuser=superuser,
-        )
-        if role:
-            desk_obj = Desk.objects.get(code=desk) if desk else None
-            Profile.objects.create(
-                user=user,
-                role=role,
-                desk=desk_obj,
-                partner=desk_obj.partner if desk_obj else None,
-                sector=Sector.objects.get(code=sector) if sector else None,
-            )
-        user.refresh_from_db()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def roles(obs_user):
+def roles(make_user):
     """One account per role; the coordinator is the 18th's."""
     return {
-        "analyst": obs_user(Role.ANALYST),
-        "contract_pilot": obs_user(Role.CONTRACT_PILOT),
-        "administrator": obs_user(Role.ADMINISTRATOR),
-        "cspa_coordinator": obs_user(Role.CSPA_COORDINATOR, sector="paris-18"),
-        "case_agent": obs_user(Role.CASE_AGENT, desk="pm-18"),
-        "desk_supervisor": obs_user(Role.DESK_SUPERVISOR, desk="pm-18"),
-        "victim_support": obs_user(Role.VICTIM_SUPPORT),
+        "analyst": make_user(Role.ANALYST),
+        "contract_pilot": make_user(Role.CONTRACT_PILOT),
+        "administrator": make_user(Role.ADMINISTRATOR),
+        "cspa_coordinator": make_user(Role.CSPA_COORDINATOR, sector="paris-18"),
+        "case_agent": make_user(Role.CASE_AGENT, desk="pm-18"),
+        "desk_supervisor": make_user(Role.DESK_SUPERVISOR, desk="pm-18"),
+        "victim_support": make_user(Role.VICTIM_SUPPORT),
     }

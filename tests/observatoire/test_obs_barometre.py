@@ -111,8 +111,8 @@ def test_command_errors_are_french(arguments, message):
         call_command("barometre", *arguments)
 
 
-def test_barometer_button(client, obs_user):
-    client.force_login(obs_user(Role.ANALYST))
+def test_barometer_button(client, make_user):
+    client.force_login(make_user(Role.ANALYST))
     month = f"{LAST_MONTH:%Y-%m}"
     response = client.get(reverse("observatoire:barometer"), {"mois": month})
     assert response.status_code == 200
@@ -122,7 +122,7 @@ def test_barometer_button(client, obs_user):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert f'filename="barometre-{month}-paris.pdf"' in response["Content-Disposition"]
 
-    coordinator = obs_user(Role.CSPA_COORDINATOR, sector="paris-18")
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     client.force_login(coordinator)
     assert client.get(reverse("observatoire:barometer"), {"mois": month}).status_code == 403
     url = reverse("observatoire:sector-barometer", args=("paris-18",))

@@ -42,8 +42,8 @@ def fills(page) -> dict[str, str]:
     )
 
 
-def test_filters_reload_the_map_and_the_charts(page, live_server, demo_live, obs_user):
-    log_in(page, live_server, obs_user(Role.ANALYST))
+def test_filters_reload_the_map_and_the_charts(page, live_server, demo_live, make_user):
+    log_in(page, live_server, make_user(Role.ANALYST))
     page.goto(f"{live_server.url}/observatoire/")
     expect(page.locator("main h1")).to_contain_text("Observatoire de la tranquillité publique")
     wait_for_map(page, 80)
@@ -80,8 +80,8 @@ def test_filters_reload_the_map_and_the_charts(page, live_server, demo_live, obs
     expect(page.locator("#legende-carte")).to_contain_text("Doléances par km²")
 
 
-def test_coordinator_sees_their_sector_only(page, live_server, demo_live, obs_user):
-    log_in(page, live_server, obs_user(Role.CSPA_COORDINATOR, sector="paris-18"))
+def test_coordinator_sees_their_sector_only(page, live_server, demo_live, make_user):
+    log_in(page, live_server, make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     page.goto(f"{live_server.url}/observatoire/secteurs/paris-18/")
     expect(page.locator("#lieu")).to_have_text("Paris 18e")
     wait_for_map(page, 80)
@@ -96,8 +96,8 @@ def test_coordinator_sees_their_sector_only(page, live_server, demo_live, obs_us
     expect(page.locator("main h1")).to_have_text("Accès refusé")
 
 
-def test_subscribe_from_the_sector_page(page, live_server, demo_live, obs_user):
-    log_in(page, live_server, obs_user(Role.CSPA_COORDINATOR, sector="paris-18"))
+def test_subscribe_from_the_sector_page(page, live_server, demo_live, make_user):
+    log_in(page, live_server, make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     page.goto(f"{live_server.url}/observatoire/secteurs/paris-18/")
     page.click("#abonnement")
     expect(page.locator(".messages")).to_contain_text("Vous recevrez chaque semaine")

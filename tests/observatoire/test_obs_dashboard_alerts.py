@@ -56,8 +56,8 @@ def outbreak():
     services.refresh(full=True)
 
 
-def test_coordinator_toggles_the_subscription_from_the_sector_page(client, obs_user):
-    coordinator = obs_user(Role.CSPA_COORDINATOR, sector="paris-18")
+def test_coordinator_toggles_the_subscription_from_the_sector_page(client, make_user):
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     client.force_login(coordinator)
     page = reverse("observatoire:sector", args=("paris-18",))
     toggle = reverse("observatoire:sector-subscription", args=("paris-18",))
@@ -76,8 +76,8 @@ def test_coordinator_toggles_the_subscription_from_the_sector_page(client, obs_u
     assert AlertSubscription.objects.count() == 1
 
 
-def test_no_subscription_to_another_sector_nor_by_get(client, obs_user):
-    coordinator = obs_user(Role.CSPA_COORDINATOR, sector="paris-18")
+def test_no_subscription_to_another_sector_nor_by_get(client, make_user):
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     client.force_login(coordinator)
     other = reverse("observatoire:sector-subscription", args=("paris-5",))
     assert client.post(other, {"actif": "1"}).status_code == 403
@@ -92,16 +92,16 @@ def subscribe(user, code, active=True):
     )
 
 
-def test_weekly_digest_mails_the_sector_alerts_in_french(outbreak, obs_user):
-    coordinator = obs_user(
+def test_weekly_digest_mails_the_sector_alerts_in_french(outbreak, make_user):
+    coordinator = make_user(
         Role.CSPA_COORDINATOR, sector="paris-18", email="coordination18@example.org"
     )
     subscribe(coordinator, "paris-18")
-    quiet = obs_user(Role.CSPA_COORDINATOR, sector="paris-5", email="coordination5@example.org")
+    quiet = make_user(Role.CSPA_COORDINATOR, sector="paris-5", email="coordination5@example.org")
     subscribe(quiet, "paris-5")
-    stopped = obs_user(Role.CSPA_COORDINATOR, sector="paris-18", email="ancien@example.org")
+    stopped = make_user(Role.CSPA_COORDINATOR, sector="paris-18", email="ancien@example.org")
     subscribe(stopped, "paris-18", active=False)
-    no_address = obs_user(Role.CSPA_COORDINATOR, sector="paris-18")
+    no_address = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     subscribe(no_address, "paris-18")
 
     report = send_digests()
@@ -121,8 +121,8 @@ def test_weekly_digest_mails_the_sector_alerts_in_french(outbreak, obs_user):
     assert report.without_alert + len(report.sent) == 2
 
 
-def test_digest_follows_access_and_dry_run_sends_nothing(outbreak, obs_user):
-    coordinator = obs_user(
+def test_digest_follows_access_and_dry_run_sends_nothing(outbreak, make_user):
+    coordinator = make_user(
         Role.CSPA_COORDINATOR, sector="paris-18", email="coordination18@example.org"
     )
     subscribe(coordinator, "paris-18")
@@ -137,8 +137,8 @@ def test_digest_follows_access_and_dry_run_sends_nothing(outbreak, obs_user):
     assert mail.outbox == [] and report.without_access == 1 and report.sent == []
 
 
-def test_alert_digest_command(outbreak, obs_user, capsys):
-    coordinator = obs_user(
+def test_alert_digest_command(outbreak, make_user, capsys):
+    coordinator = make_user(
         Role.CSPA_COORDINATOR, sector="paris-18", email="coordination18@example.org"
     )
     subscribe(coordinator, "paris-18")
@@ -158,8 +158,8 @@ def test_alert_digest_command_refuses_a_bad_date():
         call_command("alert_digest", "--date", "2026-02-30")
 
 
-def test_the_outbreak_shows_on_the_sector_dashboard(outbreak, client, obs_user):
-    client.force_login(obs_user(Role.CSPA_COORDINATOR, sector="paris-18"))
+def test_the_outbreak_shows_on_the_sector_dashboard(outbreak, client, make_user):
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     html = client.get(reverse("observatoire:sector", args=("paris-18",))).content.decode()
     alerts = html[html.index('id="alertes-carte"') :]
     assert outbreak.label in alerts[: alerts.index("</ul>")]

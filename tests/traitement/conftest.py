@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import shapely
-from django.contrib.auth import get_user_model
 
 from accounts.choices import Role
-from accounts.models import Desk, Profile
 from doleances.choices import Channel
 from doleances.models import Category
 from doleances.services import ComplaintInput, ContactInput, file_complaint
@@ -91,20 +89,10 @@ def file_at(paris, point_in):
 
 
 @pytest.fixture
-def make_agent(paris):
+def make_agent(make_user):
     """make_agent("pm-11", role=Role.CASE_AGENT, arrondissements=[...]) -> User."""
-    counter = iter(range(1, 10_000))
 
-    def make(desk_code: str, role: str = Role.CASE_AGENT, arrondissements=(), username=None):
-        desk = Desk.objects.get(code=desk_code)
-        user = get_user_model().objects.create_user(
-            username=username or f"agent-{desk_code}-{next(counter)}",
-            password="motdepasse-test",
-            first_name="Agent",
-            last_name=desk_code,
-        )
-        profile = Profile.objects.create(user=user, role=role, desk=desk, partner=desk.partner)
-        profile.arrondissements.set(Arrondissement.objects.filter(number__in=arrondissements))
-        return user
+    def make(desk_code: str, role: str = Role.CASE_AGENT, **kwargs):
+        return make_user(role, desk=desk_code, first_name="Agent", last_name=desk_code, **kwargs)
 
     return make
