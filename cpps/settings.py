@@ -237,3 +237,7 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Code organisation (issue 13): every CPPS_* setting declared here, once, with its default.
+# Observatory hot spots: the H3 resolution of the Gi* cells (10: about 15,000 m² a cell).
+CPPS_HOTSPOT_RESOLUTION = int(os.environ.get("CPPS_HOTSPOT_RESOLUTION", "10"))

@@ -59,7 +59,7 @@ def _stored_external_ids(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return stored
 
 
-def file_complaints(items: Sequence[ComplaintInput], *, signal: bool = True) -> BulkResult:
+def file_complaints(items: Sequence[ComplaintInput]) -> BulkResult:
     """Validate, locate and store a batch of complaints in one transaction; then signal them.
 
     Invalid items are returned in `rejected` with a French reason and the valid ones are
@@ -92,12 +92,12 @@ def file_complaints(items: Sequence[ComplaintInput], *, signal: bool = True) -> 
     # A concurrent import of the same rows can win the race between our look-up and our
     # insert: the unique constraint then aborts the batch, and one retry sees its rows.
     try:
-        return _store(items, located, rejected, signal)
+        return _store(items, located, rejected)
     except IntegrityError:
-        return _store(items, located, rejected, signal)
+        return _store(items, located, rejected)
 
 
-def _store(items, located, rejected, signal) -> BulkResult:
+def _store(items, located, rejected) -> BulkResult:
     with transaction.atomic():
         keys = {
             (items[i].source, items[i].external_id) for i, _where in located if items[i].external_id
@@ -144,6 +144,6 @@ def _store(items, located, rejected, signal) -> BulkResult:
         ]
         if complainants:
             Complainant.objects.bulk_create(complainants)
-        if signal and created:
+        if created:  # routing opens their cases here, in this transaction
             complaints_filed_bulk.send(sender=Complaint, complaints=created)
     return BulkResult(created=created, existing=existing, rejected=rejected)

@@ -91,7 +91,7 @@ def purge_personal_data(
     """Erase the personal data of complaints closed more than `months` months before `now`
     (default: `CPPS_RETENTION_MONTHS`, 12). Idempotent; one audit event per run."""
     now = now or timezone.now()
-    months = getattr(settings, "CPPS_RETENTION_MONTHS", 12) if months is None else months
+    months = settings.CPPS_RETENTION_MONTHS if months is None else months
     if months < 0:
         raise ValueError("months must be >= 0")
     cutoff, expired = _expired(now, months)

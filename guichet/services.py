@@ -7,7 +7,6 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone
 
 from doleances.models import Category, Complaint
@@ -29,10 +28,6 @@ def intake_errors(data: ComplaintInput) -> dict[str, list[str]]:
         if isinstance(where, str):
             errors["location"] = [where]
     return errors
-
-
-def tracking_path(complaint: Complaint) -> str:
-    return reverse("guichet:track", args=[complaint.reference, complaint.tracking_token])
 
 
 def send_confirmation_email(complaint: Complaint, email: str, tracking_url: str) -> bool:

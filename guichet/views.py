@@ -14,7 +14,6 @@ from guichet.services import (
     intake_errors,
     nearby_reports,
     send_confirmation_email,
-    tracking_path,
 )
 from traitement.services import follow_complaint, public_case_info, public_timeline
 
@@ -55,7 +54,7 @@ def report(request):
             else:
                 email = form.cleaned_data.get("contact_email")
                 mailed = bool(email) and send_confirmation_email(
-                    complaint, email, request.build_absolute_uri(tracking_path(complaint))
+                    complaint, email, complaint.tracking_url(request)
                 )
                 filed = request.session.get(FILED_KEY, [])
                 request.session[FILED_KEY] = [*filed, complaint.reference][-FILED_MAX:]
@@ -97,7 +96,7 @@ def confirmation(request):
             "guichet/confirmation.html",
             {
                 "complaint": complaint,
-                "tracking_url": request.build_absolute_uri(tracking_path(complaint)),
+                "tracking_url": complaint.tracking_url(request),
                 "email": filed["email"],
                 "mail_failed": filed["mail_failed"],
             },
@@ -163,7 +162,7 @@ def follow(request):
         JsonResponse(
             {
                 "reference": complaint.reference,
-                "tracking_url": request.build_absolute_uri(tracking_path(complaint)),
+                "tracking_url": complaint.tracking_url(request),
                 "message": _(
                     "Vous suivez le signalement %(reference)s. Un courriel avec son lien de "
                     "suivi vous a été envoyé."

@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 
 import h3.api.basic_int as h3i
 import numpy as np
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,14 +143,8 @@ PATTERN_LABELS = {
 }
 
 
-def _setting(name: str, default):
-    from django.conf import settings
-
-    return getattr(settings, name, default)
-
-
 def hotspot_resolution() -> int:
-    return int(_setting("CPPS_HOTSPOT_RESOLUTION", 10))
+    return settings.CPPS_HOTSPOT_RESOLUTION
 
 
 # --- filters ---------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from accounts.permissions import can_see_observatory
 from observatoire import services
 from observatoire.models import AlertSubscription
 from territory.models import Sector
-from traitement.notifications import DEFAULT_PUBLIC_URL, PUBLIC_URL_SETTING
 
 
 def is_subscribed(user, sector: Sector) -> bool:
@@ -49,7 +48,7 @@ class DigestReport:
 
 
 def _sector_url(sector: Sector) -> str:
-    base = getattr(settings, PUBLIC_URL_SETTING, DEFAULT_PUBLIC_URL).rstrip("/")
+    base = settings.CPPS_PUBLIC_URL.rstrip("/")
     return base + reverse("observatoire:sector", args=(sector.code,))
 
 

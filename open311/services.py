@@ -24,6 +24,7 @@ from doleances.choices import Channel, Status
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput, IntakeError, file_complaint
 from open311.attributes import clean_attributes
+from open311.choices import open311_status
 from open311.errors import Open311Error
 from open311.models import (
     ApiKey,
@@ -33,7 +34,6 @@ from open311.models import (
     ServiceSettings,
 )
 from territory.models import Arrondissement
-from traitement.choices import open311_status
 from traitement.models import CaseEvent
 from traitement.services import public_case_infos, public_timeline
 
@@ -297,10 +297,11 @@ def represent_all(complaints) -> list[dict]:
 
 def represent(complaint: Complaint, info: dict) -> dict:
     """One request as the public sees it (no personal data, see the module docstring)."""
-    closed = info["open311_status"] == "closed"
+    status = open311_status(info["status"])
+    closed = status == "closed"
     return {
         "service_request_id": complaint.reference,
-        "status": info["open311_status"],
+        "status": status,
         "status_notes": _status_note(info),
         "service_name": complaint.category.label,
         "service_code": complaint.category.service_code,

@@ -29,6 +29,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_referentials(GEO_DIR)
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _every_complaint_has_its_case(request):
+    """After every test that used the database: the invariant of `traitement.checks` holds
+    (whatever path the test filed its complaints through)."""
+    uses_db = request.node.get_closest_marker("django_db") or (
+        DATABASE_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # torn down after this check
+    yield
+    from traitement.checks import every_complaint_has_its_case
+
+    assert every_complaint_has_its_case(databases=["default"]) == []
+
+
 @pytest.fixture
 def paris(db):
     """The Paris territory and referentials; reloaded if a transactional test flushed them."""

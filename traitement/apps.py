@@ -11,7 +11,7 @@ class TraitementConfig(AppConfig):
             register_closed_at_provider,
             register_personal_data_eraser,
         )
-        from traitement import receivers, retention
+        from traitement import checks, receivers, retention  # noqa: F401 (checks registers)
         from traitement.routing import connect_revision_signals
 
         receivers.connect()

@@ -1,9 +1,7 @@
-"""Vocabularies of case work: closing reasons, event kinds, weekdays, Open311 status mapping."""
+"""Vocabularies of case work: closing reasons, event kinds, weekdays."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from doleances.choices import Status
 
 
 class ClosingReason(models.TextChoices):
@@ -37,18 +35,3 @@ class Weekday(models.IntegerChoices):
 
 
 ALL_DAYS = "0123456"
-
-# Open311 GeoReport v2 knows only "open" and "closed": a case is open while a desk still has to
-# act on it; "answered" counts as closed because the resident has received the answer.
-OPEN311_STATUS = {
-    Status.NEW: "open",
-    Status.QUALIFIED: "open",
-    Status.ASSIGNED: "open",
-    Status.IN_PROGRESS: "open",
-    Status.ANSWERED: "closed",
-    Status.CLOSED: "closed",
-}
-
-
-def open311_status(status: str) -> str:
-    return OPEN311_STATUS[Status(status)]

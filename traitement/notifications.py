@@ -13,15 +13,6 @@ from django.template.loader import render_to_string
 
 from doleances.models import Complainant, Complaint
 
-PUBLIC_URL_SETTING = "CPPS_PUBLIC_URL"
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
-
-
-def tracking_url(complaint: Complaint) -> str:
-    """The resident's private tracking page (rendered by the guichet app)."""
-    base = getattr(settings, PUBLIC_URL_SETTING, DEFAULT_PUBLIC_URL).rstrip("/")
-    return f"{base}/suivi/{complaint.reference}/{complaint.tracking_token}/"
-
 
 def reporter_addresses(complaint: Complaint) -> list[str]:
     """Distinct e-mail addresses of the reporter and followers, personal data not yet erased."""
@@ -47,7 +38,7 @@ def send_to_residents(complaint: Complaint, template: str, context: dict, addres
     context = {
         "complaint": complaint,
         "reference": complaint.reference,
-        "tracking_url": tracking_url(complaint),
+        "tracking_url": complaint.tracking_url(),
         **context,
     }
     subject = " ".join(

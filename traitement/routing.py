@@ -23,9 +23,6 @@ from doleances.models import Category, Family
 from territory.models import Arrondissement
 from traitement.models import PlaceType, RoutingRevision, RoutingRule, TimeWindow
 
-FALLBACK_DESK_SETTING = "CPPS_ROUTING_FALLBACK_DESK"
-DEFAULT_FALLBACK_DESK = "ville-doleances"
-
 
 @dataclass
 class Decision:
@@ -98,7 +95,7 @@ class RoutingTable:
                 territory |= by_sector.get(sector.pk, set())
             copies = [d for d in rule.copy_desks.all() if d.is_active]
             rules.append(_Rule(rule, frozenset(territory), copies))
-        code = getattr(settings, FALLBACK_DESK_SETTING, DEFAULT_FALLBACK_DESK)
+        code = settings.CPPS_ROUTING_FALLBACK_DESK
         return cls(
             rules=rules,
             categories={c.pk: c for c in Category.objects.select_related("family")},

@@ -31,7 +31,7 @@ from core.db import insert_rows
 from doleances.choices import OPEN_STATUSES, Priority, Status
 from doleances.models import Category, Complainant, Complaint
 from doleances.services import ContactInput, IntakeError
-from traitement.choices import ClosingReason, EventKind, open311_status
+from traitement.choices import ClosingReason, EventKind
 from traitement.models import Case, CaseEvent, PlaceType
 from traitement.notifications import send_to_residents
 from traitement.routing import RoutingTable
@@ -170,13 +170,10 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
 
 
 def case_for(complaint: Complaint) -> Case:
-    """The complaint's case; one is opened (routed) if intake bypassed the signal."""
-    try:
-        return Case.objects.select_related("desk", "complaint__category").get(pk=complaint.pk)
-    except Case.DoesNotExist:
-        with transaction.atomic():
-            open_cases([complaint])
-        return Case.objects.select_related("desk", "complaint__category").get(pk=complaint.pk)
+    """The complaint's case. Every complaint has one: intake opens it in the transaction that
+    stores the complaint (`open_cases`, on the intake signals), and the `traitement.E001`
+    check verifies it."""
+    return Case.objects.select_related("desk", "complaint__category").get(pk=complaint.pk)
 
 
 def set_place_type(complaint: Complaint, place_type: PlaceType | str | None, actor=None) -> Case:
@@ -302,11 +299,6 @@ def public_case_infos(complaints: Iterable[Complaint]) -> dict[int, dict]:
     """`public_case_info` of many complaints in a few queries, by complaint pk."""
     complaints = list(complaints)
     cases = Case.objects.select_related("desk", "merged_into").in_bulk([c.pk for c in complaints])
-    missing = [c for c in complaints if c.pk not in cases]
-    if missing:  # filed without the intake signal: routed now
-        with transaction.atomic():
-            open_cases(missing)
-        cases |= Case.objects.select_related("desk", "merged_into").in_bulk([c.pk for c in missing])
     return {c.pk: _public_info(c, cases[c.pk]) for c in complaints}
 
 
@@ -319,7 +311,6 @@ def _public_info(complaint: Complaint, case: Case) -> dict:
     return {
         "status": complaint.status,
         "status_label": str(Status(complaint.status).label),
-        "open311_status": open311_status(complaint.status),
         "desk": case.desk.name if case.desk else "",
         "due_at": case.due_at,
         "answer": case.answer,

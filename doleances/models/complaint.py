@@ -6,6 +6,7 @@ import hmac
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,16 @@ class Complaint(models.Model):
 
     def check_tracking_token(self, token: str) -> bool:
         return hmac.compare_digest(self.tracking_token, token or "")
+
+    def tracking_url(self, request=None) -> str:
+        """The resident's private tracking link, absolute: from the request when there is one,
+        else from `CPPS_PUBLIC_URL` (e-mails sent outside a request). The page is served by the
+        public counter under the URL name "guichet:track" (named, not imported: no upward
+        import)."""
+        path = reverse("guichet:track", args=[self.reference, self.tracking_token])
+        if request is not None:
+            return request.build_absolute_uri(path)
+        return settings.CPPS_PUBLIC_URL.rstrip("/") + path
 
 
 class Complainant(models.Model):

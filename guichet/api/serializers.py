@@ -13,7 +13,6 @@ from rest_framework import serializers
 from doleances.choices import Channel, Precision, Status
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput
-from guichet.services import tracking_path
 
 
 class CoordinateField(serializers.FloatField):
@@ -239,7 +238,7 @@ class ComplaintCreatedSerializer(ComplaintSerializer):
         fields = [*ComplaintSerializer.Meta.fields, "tracking_url"]
 
     def get_tracking_url(self, complaint) -> str:
-        return self.context["request"].build_absolute_uri(tracking_path(complaint))
+        return complaint.tracking_url(self.context["request"])
 
 
 class ComplainantSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from doleances.choices import Channel
 from doleances.models import Category, Complainant, Complaint
 from doleances.services import ComplaintInput, ContactInput, file_complaint
 from doleances.signals import complaints_filed_bulk
+from traitement.models import Case
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -107,7 +108,7 @@ def test_contacts_are_stored_apart_for_the_right_complaint(graffitis):
     assert person.email == "camille@example.org" and person.consent_contact
 
 
-def test_the_bulk_signal_carries_the_stored_complaints_unless_disabled(graffitis):
+def test_the_bulk_signal_carries_the_stored_complaints(graffitis):
     received = []
 
     def receiver(sender, complaints, **kwargs):
@@ -116,11 +117,11 @@ def test_the_bulk_signal_carries_the_stored_complaints_unless_disabled(graffitis
     complaints_filed_bulk.connect(receiver)
     try:
         created = file_complaints([_item(graffitis, external_id="s1")]).created
-        file_complaints([_item(graffitis, external_id="s2")], signal=False)
         file_complaints([_item(graffitis, external_id="s1")])  # nothing new: no signal
     finally:
         complaints_filed_bulk.disconnect(receiver)
     assert received == [[created[0].pk]]
+    assert Case.objects.filter(pk=created[0].pk).exists()  # routing received it too
 
 
 def test_a_failing_receiver_rolls_the_whole_batch_back(graffitis):

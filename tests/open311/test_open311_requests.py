@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from doleances.bulk import file_complaints
-from doleances.choices import Channel
+from doleances.choices import Channel, Status
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput, file_complaint
+from open311.choices import open311_status
 from open311.keys import create_key
 from traitement import services as casework
 
@@ -315,3 +316,15 @@ def test_at_most_1000_records(client, paris):
     assert len(records) == 1000
     newest = Complaint.objects.order_by("-received_at").first()
     assert records[0]["service_request_id"] == newest.reference
+
+
+def test_open311_mapping_of_every_status():
+    """GeoReport v2 knows "open" and "closed" only: an answered request is closed."""
+    assert {s: open311_status(s) for s in Status} == {
+        Status.NEW: "open",
+        Status.QUALIFIED: "open",
+        Status.ASSIGNED: "open",
+        Status.IN_PROGRESS: "open",
+        Status.ANSWERED: "closed",
+        Status.CLOSED: "closed",
+    }

@@ -8,11 +8,12 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Desk
-from doleances.choices import Status
+from doleances.choices import OPEN_STATUSES, Status
 from doleances.models import Category, Complainant
 from doleances.services import ContactInput
 from traitement import services
-from traitement.choices import ClosingReason, EventKind, open311_status
+from traitement.checks import every_complaint_has_its_case
+from traitement.choices import ClosingReason, EventKind
 from traitement.models import Case
 
 
@@ -97,7 +98,7 @@ def test_every_transition_is_legal_or_refused_in_french(file_at, agent, status, 
         event = case.events.order_by("-pk").first()
         assert event.actor == agent
         assert (event.from_status, event.to_status) == (status, expected)
-        assert Case.objects.get(pk=case.pk).is_open == (open311_status(expected) == "open")
+        assert Case.objects.get(pk=case.pk).is_open == (expected in OPEN_STATUSES)
 
 
 def test_refusal_lists_the_possible_actions(file_at, agent):
@@ -108,17 +109,6 @@ def test_refusal_lists_the_possible_actions(file_at, agent):
         f"Action « Répondre » impossible : la doléance {case.complaint.reference} est "
         "« Nouvelle ». Actions possibles : Qualifier, Attribuer, Clôturer."
     )
-
-
-def test_open311_mapping_of_every_status():
-    assert {s: open311_status(s) for s in Status} == {
-        Status.NEW: "open",
-        Status.QUALIFIED: "open",
-        Status.ASSIGNED: "open",
-        Status.IN_PROGRESS: "open",
-        Status.ANSWERED: "closed",
-        Status.CLOSED: "closed",
-    }
 
 
 def test_events_keep_internal_notes_and_public_messages_apart(file_at, agent):
@@ -288,7 +278,7 @@ def test_public_case_info_for_open311_and_tracking(file_at, agent):
     services.answer(case, agent, "Contrôle effectué.")
     complaint.refresh_from_db()
     info = services.public_case_info(complaint)
-    assert info["open311_status"] == "closed"
+    assert info["status"] == Status.ANSWERED
     assert info["status_label"] == "Répondue"
     assert info["answer"] == "Contrôle effectué."
     assert info["desk"] == "Police municipale — division 11e arrondissement"
@@ -297,25 +287,29 @@ def test_public_case_info_for_open311_and_tracking(file_at, agent):
 def test_public_case_infos_in_bulk(file_at, agent, django_assert_max_num_queries):
     complaints = [file_at("bruit-rue", email=None) for _ in range(4)]
     services.close(services.case_for(complaints[0]), agent, ClosingReason.NOT_OBSERVED)
-    Case.objects.filter(pk=complaints[3].pk).delete()  # e.g. created before routing existed
     for complaint in complaints:
         complaint.refresh_from_db()
     with django_assert_max_num_queries(1):
-        services.public_case_infos(complaints[:3])
-    with django_assert_max_num_queries(20):  # the missing case is routed: the table is loaded
         infos = services.public_case_infos(complaints)
-    assert [infos[c.pk]["open311_status"] for c in complaints] == [
-        "closed",
-        "open",
-        "open",
-        "open",
+    assert [infos[c.pk]["status"] for c in complaints] == [
+        Status.CLOSED,
+        Status.NEW,
+        Status.NEW,
+        Status.NEW,
     ]
     assert infos[complaints[0].pk]["closing_reason"] == "Non constaté"
     assert infos[complaints[3].pk]["desk"] == "Police municipale — division 11e arrondissement"
 
 
-def test_a_complaint_created_without_intake_gets_its_case_on_demand(paris, file_at):
+def test_every_complaint_has_its_case_and_the_check_says_when_not(paris, file_at):
     complaint = file_at("voirie", arrondissement=14)
-    Case.objects.filter(pk=complaint.pk).delete()
-    case = services.case_for(complaint)
-    assert case.desk.code == "ville-voirie"
+    assert services.case_for(complaint).desk.code == "ville-voirie"  # opened at intake
+    assert every_complaint_has_its_case(databases=["default"]) == []
+    Case.objects.filter(pk=complaint.pk).delete()  # what no intake path does
+    errors = every_complaint_has_its_case(databases=["default"])
+    assert [e.id for e in errors] == ["traitement.E001"]
+    assert complaint.reference in errors[0].msg
+    with pytest.raises(Case.DoesNotExist):  # reads do not open cases any more
+        services.case_for(complaint)
+    services.open_cases([complaint])
+    assert every_complaint_has_its_case(databases=["default"]) == []
