@@ -1,4 +1,5 @@
-"""Writing many rows at once, faster than `QuerySet.bulk_create` when nothing is read back."""
+"""Bulk writes (`insert_rows`, faster than `QuerySet.bulk_create` when nothing is read back)
+and model instances from rows of a query of our own (`instances_from_rows`)."""
 
 from __future__ import annotations
 
@@ -82,7 +83,11 @@ def _unchanged_types(field) -> tuple[type, ...]:
 def instances_from_rows(model: type[Model], fields, rows, *, using: str = "default") -> list:
     """Model instances from the rows of a query of our own, each row holding the values of
     `fields` in that order; the values are converted as the ORM converts what it reads (dates,
-    booleans of SQLite…), the model's other fields are left deferred."""
+    booleans of SQLite…), the model's other fields are left deferred.
+
+    What `Manager.raw()` does, without its per-query set-up and for several models from one
+    row: use it only where a bench shows raw()/in_bulk() too slow (today the duplicate search's
+    last step, see `traitement.duplicates._public_complaints` and bench/duplicates.py)."""
     connection = connections[using]
     table = model._meta.db_table
     converters = []
