@@ -90,7 +90,7 @@ from doleances.choices import OPEN_STATUSES, Status  # noqa: E402
 from doleances.models import Category, ReferenceCounter  # noqa: E402
 from observatoire import extract, services, store  # noqa: E402
 from observatoire.facts import build_facts  # noqa: E402
-from observatoire.services import Filters  # noqa: E402
+from observatoire.filters import Filters  # noqa: E402
 from territory.h3cells import latlng_to_cells  # noqa: E402
 from territory.models import Arrondissement, Quartier  # noqa: E402
 from traitement.routing import RoutingTable  # noqa: E402

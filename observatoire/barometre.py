@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from scipy.stats import binomtest
 
 from observatoire import charts, dashboard, services
-from observatoire.services import Filters
+from observatoire.filters import Filters
 from territory.models import Sector
 
 SIGNIFICANCE = 0.05

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from observatoire import charts, services
+from observatoire.filters import Filters
 from observatoire.grid import paris_grid
-from observatoire.services import Filters
 
 CACHE_SIZE = 512
 

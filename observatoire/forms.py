@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.dashboard import GRAIN_CHOICES, GRAIN_PARAMETER
-from observatoire.services import Filters
+from observatoire.filters import Filters
 
 # (URL parameter, `Filters` field and `filter_options` key, label)
 LIST_FIELDS = (

@@ -25,8 +25,8 @@ from accounts.choices import AuditAction
 from accounts.permissions import can_see_observatory
 from observatoire import barometre, dashboard, services, subscriptions
 from observatoire.dashboard import GRAIN_PARAMETER
+from observatoire.filters import Filters
 from observatoire.forms import FilterForm
-from observatoire.services import Filters
 from territory.models import Sector
 
 MAP_MODE_PARAMETER = "carte"

@@ -70,7 +70,7 @@ class Indicator(models.Model):
         return self.source == IndicatorSource.COMPUTED
 
     def clean(self):
-        from observatoire.services import INDICATOR_MEASURES  # observatoire sits below contrat
+        from observatoire.indicators import INDICATOR_MEASURES  # observatoire sits below contrat
 
         if self.is_computed and self.measure not in INDICATOR_MEASURES:
             raise ValidationError(

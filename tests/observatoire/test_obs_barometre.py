@@ -18,7 +18,7 @@ from doleances.bulk import file_complaints
 from doleances.models import Category
 from doleances.services import ComplaintInput
 from observatoire import barometre, services
-from observatoire.services import Filters
+from observatoire.filters import Filters
 from territory.models import Sector
 from territory.services import locate
 from tests.observatoire.conftest import SVG, parse_svg

@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from observatoire import dashboard, services
 from observatoire.charts import fr_number
-from observatoire.services import Filters
+from observatoire.filters import Filters
 from tests.observatoire.conftest import SVG, parse_svg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_store")]

@@ -14,7 +14,7 @@ from test_obs_store import file_many, fresh_store, paris_time, quartier_point
 from doleances.choices import Channel
 from doleances.models import Category
 from observatoire import services
-from observatoire.services import Filters
+from observatoire.filters import Filters
 from territory.models import Arrondissement, Quartier
 from traitement import services as workflow
 from traitement.models import Case
