@@ -1,4 +1,10 @@
-"""API-wide behaviour: every error is a structured JSON body, never an HTML 500 page."""
+"""API-wide behaviour: every error is a structured JSON body, never an HTML 500 page.
+
+Bad input is answered where it is parsed (serializers, `IntakeError`, the Open311 errors):
+this handler turns what DRF and Django already know into 400s, a database outage into a 503,
+and anything else into a logged 500 — an unexpected exception is a defect to fix, not a
+« requête invalide » to hide.
+"""
 
 import logging
 
@@ -18,13 +24,17 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, (ValueError, TypeError, KeyError)):
-        return Response({"detail": "Requête invalide."}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DatabaseError):
-        logger.exception("database error in API")
+        logger.error("database error in API", exc_info=exc)
         return Response(
             {"detail": "Service momentanément indisponible, réessayez."},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "2"},
         )
-    return None
+    logger.error(
+        "unexpected error in API view %s", type(context.get("view")).__name__, exc_info=exc
+    )
+    return Response(
+        {"detail": "Erreur interne du serveur ; elle a été enregistrée."},
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
