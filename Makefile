@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # PostgreSQL run of the test suite (the database is created and dropped by the tests).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/cpps
 
-.PHONY: install run test test-sqlite test-postgres lint format bench clean
+.PHONY: install run test test-fast test-sqlite test-postgres lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,10 @@ run: install
 	$(BIN)/cpps runserver $(HOST)
 
 test: install lint test-sqlite test-postgres
+
+# Inner loop: SQLite only, no browser (the full run is `make test`).
+test-fast: install
+	$(BIN)/pytest -q -m "not browser"
 
 test-sqlite: install
 	$(BIN)/pytest

@@ -57,7 +57,13 @@ CHANNELS = (
 STATUSES = tuple(Status.values)
 
 
-# --- Time profiles ----------------------------------------------------------------------------
+# --- Tables: data files in doleances/demo_data/ ------------------------------------------------
+#
+# profiles.json: time profiles, arrondissement mixes, channel mixes, contact shares;
+# hotspots.csv: fixed hotspots per kind of nuisance; categories.csv: each category's volume and
+# keys into those tables; descriptions.json: texts per category and fictitious first names.
+
+DATA_DIR = Path(__file__).with_name("demo_data")
 
 
 @dataclass(frozen=True)
@@ -66,66 +72,6 @@ class TimeProfile:
     days: tuple[float, ...]  # weight of each activity day, Monday..Sunday
     months: tuple[float, ...]  # weight of each month of the activity day
     special: tuple[tuple[int, int, float], ...] = ()  # (month, day, factor) of the activity day
-
-
-# fmt: off
-TIME_PROFILES = {
-    # Bars, terraces, street parties: 22h–4h, Thursday to Saturday nights, summer, 21 June.
-    "nightlife": TimeProfile(
-        hours=(9, 8, 6, 4, 2, .6, .2, .2, .2, .2, .3, .3,
-               .4, .4, .4, .4, .5, .6, .8, 1.2, 2, 3.5, 6, 8.5),
-        days=(.6, .7, .9, 1.4, 1.8, 1.9, .8),
-        months=(.8, .8, .9, 1, 1.15, 1.4, 1.5, 1.3, 1.3, 1, .85, .9),
-        special=((6, 21, 4.0), (12, 31, 3.0), (7, 14, 2.0)),
-    ),
-    # Dumping, street works, lighting: office hours on weekdays; Paris empties in August.
-    "day": TimeProfile(
-        hours=(.05, .05, .05, .05, .05, .1, .3, .8, 1.5, 2, 2.2, 2,
-               1.6, 1.5, 1.7, 1.6, 1.4, 1.2, 1, .7, .5, .3, .2, .1),
-        days=(1.1, 1.05, 1, 1, 1, .55, .4),
-        months=(.9, .9, 1, 1, 1.05, 1.05, 1.05, .8, 1.05, 1.05, 1, .95),
-    ),
-    # Gatherings, urine, building halls: late afternoon into the night.
-    "evening": TimeProfile(
-        hours=(2, 1.4, .8, .4, .2, .1, .1, .2, .3, .4, .5, .6,
-               .8, .9, 1, 1.2, 1.6, 2, 2.4, 2.8, 3, 3, 2.8, 2.4),
-        days=(.8, .8, .9, 1, 1.3, 1.4, 1),
-        months=(.8, .8, .9, 1, 1.1, 1.3, 1.3, 1.1, 1.1, 1, .85, .85),
-        special=((6, 21, 3.0), (12, 31, 2.0)),
-    ),
-    # Urban rodeos: evenings and weekends, spring and summer.
-    "rodeo": TimeProfile(
-        hours=(1, .5, .2, .1, .1, .1, .1, .1, .1, .1, .2, .2,
-               .3, .4, .6, .8, 1, 1.5, 2.2, 3, 3.5, 3.2, 2.5, 1.6),
-        days=(.6, .6, .7, .8, 1.2, 1.8, 1.9),
-        months=(.4, .4, .7, 1.2, 1.6, 1.8, 1.9, 1.6, 1.3, .8, .5, .4),
-    ),
-    # Drug dealing points: steady, afternoon and evening, every day of the year.
-    "deal": TimeProfile(
-        hours=(.8, .5, .3, .2, .1, .1, .1, .2, .3, .4, .6, .8,
-               1, 1.2, 1.5, 1.7, 1.9, 2, 2.1, 2.1, 2, 1.8, 1.5, 1.1),
-        days=(1, 1, 1, 1, 1, 1, 1),
-        months=(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
-    ),
-    # Street vending, pickpockets, two-wheelers on pavements: daytime, weekends, tourist season.
-    "street": TimeProfile(
-        hours=(.1, .05, .05, .05, .05, .1, .2, .5, 1, 1.3, 1.6, 1.8,
-               2, 2, 2, 2, 2, 1.9, 1.7, 1.4, 1, .6, .3, .2),
-        days=(.9, .9, .9, .95, 1.05, 1.25, 1.2),
-        months=(.8, .8, .9, 1, 1.1, 1.2, 1.3, 1.2, 1.1, 1, .85, .9),
-    ),
-    # People living in the street: reported by day, mostly in the cold months.
-    "winter": TimeProfile(
-        hours=(.2, .1, .1, .1, .1, .2, .5, 1, 1.5, 1.8, 1.8, 1.6,
-               1.4, 1.4, 1.4, 1.4, 1.3, 1.3, 1.2, 1, .8, .6, .4, .3),
-        days=(1.05, 1.05, 1.05, 1.05, 1.05, .9, .85),
-        months=(1.5, 1.4, 1.1, .9, .8, .7, .8, .8, .8, 1, 1.3, 1.6),
-    ),
-}
-# fmt: on
-
-
-# --- Places: arrondissement mixes and hotspots ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -137,31 +83,6 @@ class PlaceMix:
     boost: tuple[tuple[int, float], ...] = ()
 
 
-# fmt: off
-PLACE_MIXES = {
-    "dansmarue": PlaceMix(1.0),
-    "dumping": PlaceMix(1.0, ((18, 1.35), (19, 1.3), (20, 1.3), (10, 1.1))),
-    "residents": PlaceMix(0.5),
-    "nightlife": PlaceMix(0.5, (
-        (1, 1.3), (2, 1.6), (3, 1.6), (4, 1.4), (5, 1.2), (6, 1.3), (7, 0.5), (9, 1.5),
-        (10, 1.5), (11, 2.0), (13, 1.1), (15, 0.7), (16, 0.5), (18, 1.4), (20, 1.2),
-    )),
-    "deal": PlaceMix(0.5, (
-        (1, 0.3), (2, 0.3), (3, 0.3), (4, 0.3), (5, 0.2), (6, 0.2), (7, 0.1), (8, 0.3),
-        (10, 1.6), (13, 1.2), (15, 0.5), (16, 0.2), (18, 3.0), (19, 2.6), (20, 1.8),
-    )),
-    "rodeo": PlaceMix(0.5, (
-        (1, 0.05), (2, 0.05), (3, 0.05), (4, 0.05), (5, 0.05), (6, 0.05), (7, 0.05),
-        (8, 0.05), (9, 0.05), (10, 0.4), (11, 0.5), (12, 1.3), (13, 1.5), (15, 0.8),
-        (16, 0.6), (17, 1.3), (18, 1.6), (19, 1.8), (20, 1.7),
-    )),
-    "tourist": PlaceMix(0.5, (
-        (1, 2.0), (4, 1.3), (7, 2.0), (8, 1.3), (10, 1.4), (15, 0.5), (16, 0.5), (18, 2.5),
-    )),
-}
-# fmt: on
-
-
 @dataclass(frozen=True)
 class Hotspot:
     name: str
@@ -169,135 +90,6 @@ class Hotspot:
     longitude: float
     sigma_m: float
     weight: float = 1.0
-
-
-HOTSPOTS: dict[str, tuple[Hotspot, ...]] = {
-    "nightlife": (
-        Hotspot("Oberkampf", 48.8650, 2.3770, 200, 1.5),
-        Hotspot("Bastille – rue de Lappe", 48.8537, 2.3733, 150, 1.3),
-        Hotspot("Pigalle", 48.8823, 2.3372, 180, 1.3),
-        Hotspot("Canal Saint-Martin", 48.8712, 2.3648, 250, 1.2),
-        Hotspot("Butte-aux-Cailles", 48.8276, 2.3499, 150, 1.0),
-        Hotspot("Marais", 48.8587, 2.3585, 200, 1.0),
-        Hotspot("Saint-Germain-des-Prés", 48.8527, 2.3373, 180, 0.7),
-        Hotspot("Champs-Élysées – Ponthieu", 48.8709, 2.3060, 200, 0.7),
-        Hotspot("Contrescarpe – Mouffetard", 48.8440, 2.3496, 150, 0.6),
-        Hotspot("Jean-Pierre-Timbaud", 48.8680, 2.3790, 200, 0.9),
-        Hotspot("Montorgueil – Grands Boulevards", 48.8700, 2.3470, 180, 0.8),
-        Hotspot("Ménilmontant", 48.8680, 2.3870, 180, 0.7),
-        Hotspot("Bassin de la Villette", 48.8875, 2.3770, 250, 0.8),
-        Hotspot("Batignolles", 48.8845, 2.3195, 150, 0.4),
-        Hotspot("Montparnasse", 48.8420, 2.3275, 180, 0.4),
-    ),
-    "deal": (
-        Hotspot("Stalingrad", 48.8843, 2.3683, 150, 1.5),
-        Hotspot("La Chapelle", 48.8850, 2.3600, 120, 1.2),
-        Hotspot("Porte de la Chapelle", 48.8985, 2.3600, 200, 1.3),
-        Hotspot("Barbès", 48.8837, 2.3497, 120, 1.0),
-        Hotspot("Château Rouge", 48.8870, 2.3493, 120, 1.0),
-        Hotspot("Marx Dormoy", 48.8905, 2.3597, 150, 0.7),
-        Hotspot("Riquet – Curial", 48.8915, 2.3740, 150, 0.8),
-        Hotspot("Orgues de Flandre", 48.8918, 2.3775, 120, 0.8),
-        Hotspot("Belleville", 48.8722, 2.3767, 150, 0.9),
-        Hotspot("Porte de Montreuil", 48.8535, 2.4085, 150, 0.7),
-        Hotspot("Porte de Clignancourt", 48.8955, 2.3470, 150, 0.6),
-        Hotspot("Gare du Nord", 48.8807, 2.3553, 120, 0.8),
-        Hotspot("Olympiades", 48.8265, 2.3665, 150, 0.5),
-        Hotspot("Porte de Saint-Ouen", 48.8970, 2.3280, 150, 0.4),
-    ),
-    "rodeo": (
-        Hotspot("Porte de la Villette", 48.8975, 2.3865, 300, 1.2),
-        Hotspot("Porte de Bagnolet", 48.8640, 2.4085, 300, 1.0),
-        Hotspot("Porte d'Ivry", 48.8215, 2.3690, 300, 0.9),
-        Hotspot("Porte de Saint-Ouen", 48.8975, 2.3295, 300, 0.9),
-        Hotspot("Porte de Montmartre", 48.8985, 2.3390, 300, 0.8),
-        Hotspot("Porte des Lilas", 48.8770, 2.4065, 300, 0.7),
-        Hotspot("Porte Dorée", 48.8355, 2.4055, 300, 0.7),
-        Hotspot("Porte de Vanves", 48.8275, 2.3050, 300, 0.6),
-        Hotspot("Porte de Versailles", 48.8325, 2.2875, 300, 0.5),
-        Hotspot("Porte de Saint-Cloud", 48.8380, 2.2570, 300, 0.4),
-    ),
-    "dumping": (
-        Hotspot("Goutte d'Or", 48.8858, 2.3530, 200, 1.2),
-        Hotspot("Marx Dormoy", 48.8895, 2.3600, 200, 1.0),
-        Hotspot("Puces de Clignancourt", 48.8975, 2.3455, 250, 0.9),
-        Hotspot("Crimée", 48.8905, 2.3770, 250, 0.9),
-        Hotspot("Belleville", 48.8710, 2.3800, 200, 0.8),
-        Hotspot("Château d'Eau", 48.8718, 2.3555, 150, 0.8),
-        Hotspot("Porte de Montreuil", 48.8545, 2.4075, 200, 0.7),
-        Hotspot("Faidherbe – Charonne", 48.8525, 2.3840, 200, 0.5),
-        Hotspot("Porte de Bagnolet", 48.8645, 2.4050, 200, 0.5),
-        Hotspot("Porte d'Ivry", 48.8225, 2.3670, 200, 0.4),
-    ),
-    "tourist": (
-        Hotspot("Tour Eiffel", 48.8585, 2.2945, 250, 1.3),
-        Hotspot("Sacré-Cœur", 48.8862, 2.3430, 200, 1.2),
-        Hotspot("Barbès", 48.8840, 2.3500, 150, 1.3),
-        Hotspot("Porte de Clignancourt", 48.8978, 2.3447, 200, 1.0),
-        Hotspot("Châtelet – Les Halles", 48.8618, 2.3470, 200, 0.8),
-        Hotspot("Château Rouge", 48.8875, 2.3490, 150, 0.9),
-        Hotspot("Belleville", 48.8715, 2.3770, 150, 0.6),
-        Hotspot("Champs-Élysées", 48.8700, 2.3075, 250, 0.5),
-        Hotspot("Saint-Michel", 48.8535, 2.3440, 200, 0.5),
-    ),
-    "gatherings": (
-        Hotspot("Les Halles", 48.8620, 2.3460, 200, 1.0),
-        Hotspot("Porte de la Chapelle", 48.8990, 2.3595, 250, 0.8),
-        Hotspot("Olympiades", 48.8262, 2.3660, 200, 0.8),
-        Hotspot("Porte de Clichy", 48.8945, 2.3135, 250, 0.7),
-        Hotspot("Belleville", 48.8715, 2.3780, 200, 0.7),
-        Hotspot("Porte de Montmartre", 48.8985, 2.3385, 250, 0.7),
-        Hotspot("Rosa-Parks", 48.8975, 2.3730, 250, 0.7),
-        Hotspot("Orgues de Flandre", 48.8918, 2.3775, 200, 0.6),
-        Hotspot("Porte de Vanves", 48.8275, 2.3055, 250, 0.5),
-        Hotspot("Porte de Montreuil", 48.8540, 2.4080, 200, 0.5),
-    ),
-    "street": (
-        Hotspot("Porte de la Chapelle", 48.8985, 2.3590, 250, 1.0),
-        Hotspot("Stalingrad – Jaurès", 48.8830, 2.3690, 200, 1.0),
-        Hotspot("Gare du Nord", 48.8805, 2.3550, 150, 0.8),
-        Hotspot("Gare de l'Est", 48.8765, 2.3590, 150, 0.8),
-        Hotspot("Gare d'Austerlitz", 48.8425, 2.3650, 200, 0.6),
-        Hotspot("Gare de Lyon", 48.8445, 2.3735, 200, 0.6),
-        Hotspot("Châtelet", 48.8590, 2.3470, 200, 0.5),
-        Hotspot("Canal Saint-Martin", 48.8712, 2.3648, 250, 0.5),
-        Hotspot("Gare Montparnasse", 48.8410, 2.3205, 200, 0.4),
-        Hotspot("Saint-Lazare", 48.8763, 2.3253, 150, 0.4),
-    ),
-    "graffiti": (
-        Hotspot("Belleville – rue Dénoyez", 48.8710, 2.3790, 250, 1.0),
-        Hotspot("Ménilmontant", 48.8665, 2.3880, 250, 0.9),
-        Hotspot("Canal Saint-Martin", 48.8712, 2.3648, 250, 0.8),
-        Hotspot("Butte-aux-Cailles", 48.8276, 2.3499, 200, 0.7),
-        Hotspot("Boulevard Vincent-Auriol", 48.8340, 2.3600, 300, 0.7),
-        Hotspot("Oberkampf", 48.8650, 2.3770, 200, 0.6),
-        Hotspot("Montmartre", 48.8860, 2.3400, 250, 0.6),
-        Hotspot("Marais", 48.8600, 2.3590, 200, 0.5),
-    ),
-}
-
-
-# --- Channels -----------------------------------------------------------------------------------
-
-# Shares over CHANNELS (web, dansmarue, phone_3975, totem, commissariat, api).
-CHANNEL_MIXES = {
-    "city": (0.22, 0.55, 0.10, 0.05, 0.02, 0.06),
-    "road": (0.38, 0.25, 0.17, 0.08, 0.06, 0.06),
-    "nightlife": (0.45, 0.05, 0.28, 0.10, 0.07, 0.05),
-    "security": (0.42, 0.04, 0.25, 0.07, 0.17, 0.05),
-}
-# Share of complaints that leave contact details, by channel (DansMaRue passes none on).
-CONTACT_SHARE = {
-    Channel.WEB.value: 0.35,
-    Channel.DANSMARUE.value: 0.03,
-    Channel.PHONE_3975.value: 0.6,
-    Channel.TOTEM.value: 0.1,
-    Channel.COMMISSARIAT.value: 0.7,
-    Channel.API.value: 0.2,
-}
-
-
-# --- Categories ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -310,207 +102,80 @@ class CategoryProfile:
     hotspot_share: float = 0.0  # share of points drawn around hotspots where there are some
 
 
+def _read_json(name: str) -> dict:
+    data = json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as lines:
+        return list(csv.DictReader(lines))
+
+
+def _number(text: str) -> int | float:
+    """A number as the file writes it: "200" stays an int, "1.5" and "1.0" are floats."""
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _hotspots(rows: list[dict[str, str]]) -> dict[str, tuple[Hotspot, ...]]:
+    by_kind: dict[str, list[Hotspot]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(
+            Hotspot(
+                row["name"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+                _number(row["sigma_m"]),
+                _number(row["weight"]),
+            )
+        )
+    return {kind: tuple(spots) for kind, spots in by_kind.items()}
+
+
+_PROFILES = _read_json("profiles.json")
+TIME_PROFILES = {
+    kind: TimeProfile(
+        hours=tuple(profile["hours"]),
+        days=tuple(profile["days"]),
+        months=tuple(profile["months"]),
+        special=tuple(tuple(night) for night in profile["special"]),
+    )
+    for kind, profile in _PROFILES["time_profiles"].items()
+}
+PLACE_MIXES = {
+    kind: PlaceMix(mix["dansmarue"], tuple(tuple(pair) for pair in mix["boost"]))
+    for kind, mix in _PROFILES["place_mixes"].items()
+}
+HOTSPOTS: dict[str, tuple[Hotspot, ...]] = _hotspots(_read_csv("hotspots.csv"))
+# Shares over CHANNELS (web, dansmarue, phone_3975, totem, commissariat, api).
+CHANNEL_MIXES = {kind: tuple(shares) for kind, shares in _PROFILES["channel_mixes"].items()}
+# Share of complaints that leave contact details, by channel (DansMaRue passes none on).
+CONTACT_SHARE: dict[str, float] = _PROFILES["contact_share"]
 # Volumes: dumping, graffiti and urine dominate as in DansMaRue; emergencies are rare because
 # the form sends people to the 17 or 112 instead.
-# fmt: off
-CATEGORY_PROFILES = {code: CategoryProfile(*values) for code, values in {
-    # code:                   (weight, time, place, channels, hotspots, hotspot_share)
-    "bruit-etablissement":    (6.0, "nightlife",  "nightlife",  "nightlife",  "nightlife",  0.55),
-    "bruit-rue":              (5.0, "nightlife",  "nightlife",  "nightlife",  "nightlife",  0.5),
-    "conduites-risque":       (2.5, "nightlife",  "nightlife",  "nightlife",  "nightlife",  0.5),
-    "vss-nuit":               (0.6, "nightlife",  "nightlife",  "nightlife",  "nightlife",  0.5),
-    "velos-trottoir":         (2.5, "street",     "dansmarue",  "road",       "",           0.0),
-    "deux-roues-motorises":   (3.0, "street",     "dansmarue",  "road",       "",           0.0),
-    "rodeos":                 (1.2, "rodeo",      "rodeo",      "road",       "rodeo",      0.5),
-    "stationnement-dangereux": (5.0, "day",        "dansmarue",  "road",       "",           0.0),
-    "danger-pietons":         (1.2, "street",     "residents",  "road",       "",           0.0),
-    "vente-sauvette":         (2.0, "street",     "tourist",    "security",   "tourist",    0.6),
-    "depots-sauvages":        (22.0, "day",       "dumping",    "city",       "dumping",    0.3),
-    "megots":                 (1.5, "day",        "dansmarue",  "city",       "",           0.0),
-    "dejections-canines":     (2.5, "day",        "dansmarue",  "city",       "",           0.0),
-    "epanchement-urine":      (4.0, "evening",    "dansmarue",  "city",       "nightlife",  0.4),
-    "graffitis":              (14.0, "day",       "dansmarue",  "city",       "graffiti",   0.25),
-    "rassemblements-rixes":   (1.5, "evening",    "residents",  "security",   "gatherings", 0.5),
-    "point-deal":             (2.5, "deal",       "deal",       "security",   "deal",       0.7),
-    "hall-occupe":            (1.5, "evening",    "deal",       "security",   "deal",       0.4),
-    "vol-agression":          (1.0, "street",     "tourist",    "security",   "tourist",    0.4),
-    "violence-en-cours":      (0.15, "evening",   "residents",  "security",   "gatherings", 0.3),
-    "personnes-a-la-rue":     (1.5, "winter",     "residents",  "security",   "street",     0.5),
-    "personne-agee-danger":   (0.1, "day",        "residents",  "security",   "",           0.0),
-    "voirie":                 (5.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "eclairage":              (2.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "mobilier-urbain":        (2.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "proprete-autre":         (6.0, "day",        "dumping",    "city",       "dumping",    0.2),
-    "vehicules-abandonnes":   (3.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "eau-assainissement":     (1.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "chantiers":              (1.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "espaces-verts":          (1.0, "day",        "dansmarue",  "city",       "",           0.0),
-    "autre-espace-public":    (1.0, "day",        "dansmarue",  "city",       "",           0.0),
-}.items()}
-# fmt: on
+CATEGORY_PROFILES = {
+    row["code"]: CategoryProfile(
+        _number(row["weight"]),
+        row["time"],
+        row["place"],
+        row["channels"],
+        row["hotspots"],
+        _number(row["hotspot_share"]),
+    )
+    for row in _read_csv("categories.csv")
+}
 # A category added by administrators after this table was written still gets demo data.
 DEFAULT_PROFILE = CategoryProfile(1.0, "day", "residents", "security")
-
+_TEXTS = _read_json("descriptions.json")
 # Short descriptions, a few per category, free of personal data.
 DESCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "bruit-etablissement": (
-        "Musique forte jusqu'à 3 h du matin depuis le bar au coin de la rue.",
-        "Clients bruyants sur la terrasse bien après la fermeture, tous les week-ends.",
-        "Les basses de la boîte de nuit font vibrer les fenêtres jusqu'au petit matin.",
-        "Livraisons et rangement du restaurant très bruyants après minuit.",
-    ),
-    "bruit-rue": (
-        "Cris et chants dans la rue jusqu'à 4 h, impossible de dormir.",
-        "Groupe qui écoute de la musique sur une enceinte sur la place toute la nuit.",
-        "Voitures stationnées avec la musique à fond, vitres ouvertes, vers 2 h.",
-        "Attroupement bruyant à la sortie des bars, tous les vendredis et samedis.",
-    ),
-    "conduites-risque": (
-        "Cartouches de protoxyde d'azote abandonnées chaque matin sur le trottoir.",
-        "Consommation d'alcool sur le banc de la place jusqu'à tard, bouteilles cassées.",
-        "Personnes en état d'ivresse qui s'allongent sur la chaussée la nuit.",
-    ),
-    "vss-nuit": (
-        "Harcèlement de rue fréquent devant la sortie du métro le soir.",
-        "Des femmes se font interpeller et suivre dans cette rue mal éclairée la nuit.",
-        "Commentaires sexistes répétés à la sortie des bars, on ne s'y sent pas en sécurité.",
-    ),
-    "velos-trottoir": (
-        "Trottinettes qui roulent vite sur le trottoir devant l'école.",
-        "Trottinettes en libre-service couchées en travers du trottoir.",
-        "Vélos qui circulent sur le trottoir, les piétons doivent s'écarter.",
-    ),
-    "deux-roues-motorises": (
-        "Scooters garés en permanence sur le trottoir, passage impossible avec une poussette.",
-        "Motos qui empruntent le couloir de bus et le trottoir aux heures de pointe.",
-        "Scooters de livraison qui stationnent devant le passage piéton.",
-    ),
-    "rodeos": (
-        "Rodéo de motos sur le boulevard tous les soirs vers 21 h.",
-        "Quads et motocross qui font des roues arrière devant la cité le week-end.",
-        "Groupe de motos qui tourne en boucle dans le quartier, très dangereux.",
-    ),
-    "stationnement-dangereux": (
-        "Voiture garée sur le passage piéton, les enfants doivent passer sur la chaussée.",
-        "Camionnette stationnée sur la piste cyclable tous les matins.",
-        "Véhicules en double file devant l'école aux heures d'entrée.",
-    ),
-    "danger-pietons": (
-        "Carrefour dangereux : les voitures ne s'arrêtent pas au passage piéton.",
-        "Vitesse excessive dans cette rue étroite, il manque un ralentisseur.",
-        "Traversée difficile : le feu piéton est trop court pour les personnes âgées.",
-    ),
-    "vente-sauvette": (
-        "Vente à la sauvette de cigarettes à la sortie du métro.",
-        "Vendeurs de souvenirs et de boissons installés sur le parvis toute la journée.",
-        "Étals de marchandises à même le trottoir, passage bloqué.",
-    ),
-    "depots-sauvages": (
-        "Encombrants abandonnés sur le trottoir depuis plusieurs jours.",
-        "Gravats et déchets de chantier déposés au pied de l'immeuble.",
-        "Sacs poubelles et cartons entassés à côté des conteneurs.",
-        "Matelas et meubles déposés dans la rue malgré le service des encombrants.",
-    ),
-    "megots": (
-        "Mégots jetés en masse devant l'entrée des bureaux.",
-        "Le pied des arbres est couvert de mégots devant le café.",
-    ),
-    "dejections-canines": (
-        "Déjections canines non ramassées tout le long du trottoir.",
-        "Le square est plein de déjections, les enfants ne peuvent plus y jouer.",
-    ),
-    "epanchement-urine": (
-        "Le porche de l'immeuble sert d'urinoir tous les soirs, odeur insupportable.",
-        "Épanchements d'urine récurrents contre le mur de l'école.",
-        "Le recoin derrière l'arrêt de bus est utilisé comme toilettes.",
-    ),
-    "graffitis": (
-        "Tags sur la façade de l'immeuble, refaits après chaque nettoyage.",
-        "Affiches collées sur le mobilier urbain et les armoires électriques.",
-        "Graffitis sur le rideau métallique des commerces de la rue.",
-    ),
-    "rassemblements-rixes": (
-        "Regroupement de jeunes qui se battent régulièrement en fin d'après-midi.",
-        "Tensions entre groupes de deux quartiers, bagarre la semaine dernière.",
-        "Rassemblement bruyant et menaçant au pied des immeubles chaque soir.",
-    ),
-    "point-deal": (
-        "Point de deal installé devant l'entrée de l'immeuble l'après-midi et le soir.",
-        "Va-et-vient permanent de clients dans la rue, guetteurs au coin.",
-        "Vente de stupéfiants sous le porche, les habitants n'osent plus passer.",
-    ),
-    "hall-occupe": (
-        "Hall d'immeuble occupé tous les soirs, les résidents doivent demander le passage.",
-        "Occupation de la cage d'escalier avec bruit et déchets jusqu'à tard.",
-        "Caves squattées, porte d'accès forcée à plusieurs reprises.",
-    ),
-    "vol-agression": (
-        "Vols à l'arraché fréquents à la sortie du métro.",
-        "Pickpockets actifs sur le quai et dans la file d'attente.",
-        "Plusieurs agressions signalées dans ce passage mal éclairé.",
-    ),
-    "violence-en-cours": (
-        "Bagarre en cours devant le bar, une personne est au sol.",
-        "Une personne est menacée avec un objet dans la rue.",
-    ),
-    "personnes-a-la-rue": (
-        "Une famille avec de jeunes enfants dort dans la rue depuis plusieurs nuits.",
-        "Personne âgée qui vit sous le porche et semble très affaiblie.",
-        "Campement de plusieurs tentes sous le pont, personnes en grande difficulté.",
-    ),
-    "personne-agee-danger": (
-        "Une personne âgée désorientée erre dans la rue sans manteau.",
-        "Une voisine âgée n'ouvre plus et on ne l'a pas vue depuis plusieurs jours.",
-    ),
-    "voirie": (
-        "Trou dans la chaussée devant le numéro de la rue, dangereux pour les deux-roues.",
-        "Pavés arrachés sur le trottoir, risque de chute.",
-        "Revêtement du trottoir manquant sur plusieurs mètres.",
-    ),
-    "eclairage": (
-        "Lampadaire éteint depuis une semaine, la rue est très sombre.",
-        "Armoire électrique ouverte sur le trottoir.",
-    ),
-    "mobilier-urbain": (
-        "Banc cassé dans le square.",
-        "Potelets arrachés au bord du trottoir.",
-        "Barrière de protection tordue au carrefour.",
-    ),
-    "proprete-autre": (
-        "Corbeille de rue pleine et débordante depuis plusieurs jours.",
-        "Trottoir très sale, déchets et salissures divers.",
-        "Déchets accumulés au pied des arbres et dans les jardinières.",
-    ),
-    "vehicules-abandonnes": (
-        "Épave de voiture stationnée depuis des mois, pneus crevés.",
-        "Vélo en épave attaché à la grille depuis longtemps.",
-        "Scooter abandonné et dépouillé sur le trottoir.",
-    ),
-    "eau-assainissement": (
-        "Fuite d'eau sur la chaussée depuis ce matin.",
-        "Bouche d'égout bouchée, odeurs et eau stagnante.",
-    ),
-    "chantiers": (
-        "Chantier mal signalé, les piétons doivent marcher sur la chaussée.",
-        "Travaux bruyants avant 7 h du matin.",
-    ),
-    "espaces-verts": (
-        "Branche d'arbre cassée qui menace de tomber sur le trottoir.",
-        "Jardinière dégradée et remplie de déchets.",
-    ),
-    "autre-espace-public": (
-        "Panneau de signalisation arraché au carrefour.",
-        "Problème récurrent sur l'espace public à cet endroit.",
-    ),
+    code: tuple(texts) for code, texts in _TEXTS["descriptions"].items()
 }
-DEFAULT_DESCRIPTIONS = ("Problème constaté à cet endroit.",)
-
+DEFAULT_DESCRIPTIONS = tuple(_TEXTS["default"])
 # Clearly fictitious contact data for the case-work demo: example.org addresses and the
 # 01 99 00 xx xx range that ARCEP reserves for works of fiction.
-DEMO_FIRST_NAMES = (
-    "Camille", "Dominique", "Claude", "Alix", "Sacha", "Charlie",
-    "Maxime", "Lou", "Morgan", "Andrea", "Eden", "Noa",
-)  # fmt: skip
+DEMO_FIRST_NAMES = tuple(_TEXTS["first_names"])
 
 
 # --- Calibration data (files) ----------------------------------------------------------------

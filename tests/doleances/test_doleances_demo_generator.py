@@ -242,3 +242,20 @@ def test_without_the_iris_grid_points_still_fall_in_their_arrondissement(tmp_pat
     assert len(calibration.cells) == 20
     polygons = calibration.arrondissements[arrays.arrondissement - 1]
     assert shapely.contains_xy(polygons, arrays.longitude, arrays.latitude).all()
+
+
+def test_the_data_files_hold_together():
+    """Every key a category names exists in its table; shares and weights are usable."""
+    for code, profile in demo.CATEGORY_PROFILES.items():
+        assert profile.time in demo.TIME_PROFILES, code
+        assert profile.place in demo.PLACE_MIXES, code
+        assert profile.channels in demo.CHANNEL_MIXES, code
+        assert not profile.hotspots or profile.hotspots in demo.HOTSPOTS, code
+        assert 0 <= profile.hotspot_share < 1 and profile.weight > 0, code
+    for profile in demo.TIME_PROFILES.values():
+        assert (len(profile.hours), len(profile.days), len(profile.months)) == (24, 7, 12)
+    for shares in demo.CHANNEL_MIXES.values():
+        assert len(shares) == len(demo.CHANNELS) and abs(sum(shares) - 1) < 1e-9
+    assert set(demo.CONTACT_SHARE) == set(demo.CHANNELS)
+    spots = [spot for kind in demo.HOTSPOTS.values() for spot in kind]
+    assert all(48.8 < s.latitude < 48.91 and 2.22 < s.longitude < 2.47 for s in spots)
