@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import log_event, log_permission_denied
 from accounts.choices import AuditAction, Role
 from accounts.permissions import profile_of, role_of, role_required
-from contrat import charts, exchange, services
+from contrat import charts, exchange, importer, services
 from contrat.forms import ImportForm, ValueForm
 from contrat.models import Indicator, Priority
 from territory.models import Sector
@@ -221,7 +221,7 @@ def import_view(request):
     if form.is_valid():
         upload = form.cleaned_data["fichier"]
         try:
-            report = exchange.import_tables(exchange.read_tables(upload, upload.name))
+            report = importer.import_tables(exchange.read_tables(upload, upload.name))
         except exchange.ExchangeError as error:
             errors = error.errors
         else:

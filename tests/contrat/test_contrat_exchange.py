@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from accounts.choices import AuditAction, Role
 from accounts.models import AuditEvent, Partner
-from contrat import exchange
+from contrat import exchange, importer
 from contrat.choices import ActionStatus, Direction, IndicatorSource
 from contrat.models import (
     Action,
@@ -212,7 +212,7 @@ def test_round_trip_gives_the_same_referential_and_values(full_contract, tmp_pat
     else:
         exchange.write_csv(path)
     wipe()
-    report = exchange.import_tables(exchange.read_tables(path))
+    report = importer.import_tables(exchange.read_tables(path))
     assert dump() == full_contract
     assert report.created["priorites"] == 12
     assert report.created["contrats"] == 18
@@ -223,7 +223,7 @@ def test_round_trip_gives_the_same_referential_and_values(full_contract, tmp_pat
 def test_importing_twice_changes_nothing_and_an_edited_file_updates(full_contract, tmp_path):
     path = tmp_path / "contrat.xlsx"
     exchange.write_xlsx(path)
-    report = exchange.import_tables(exchange.read_tables(path))
+    report = importer.import_tables(exchange.read_tables(path))
     assert not report.created
     assert report.updated["priorites"] == 12
     assert dump() == full_contract
@@ -237,7 +237,7 @@ def test_importing_twice_changes_nothing_and_an_edited_file_updates(full_contrac
             cells["cible"].value = 50
     sheet.append(["reunions-veille", "paris-18", 2026, 9])
     workbook.save(path)
-    report = exchange.import_tables(exchange.read_tables(path))
+    report = importer.import_tables(exchange.read_tables(path))
     assert report.created == {"cibles": 1}
     targets = IndicatorTarget.objects.filter(indicator__code="reunions-veille", year=2026)
     assert sorted((_code(t.sector) or "", t.value) for t in targets) == [
@@ -261,7 +261,7 @@ def test_a_file_with_errors_is_refused_whole_with_french_messages(full_contract,
         encoding="utf-8",
     )
     with pytest.raises(exchange.ExchangeError) as raised:
-        exchange.import_tables(exchange.read_tables(directory))
+        importer.import_tables(exchange.read_tables(directory))
     errors = raised.value.errors
     assert "Table actions, ligne 3 : priorite : priorité « 9.9 » inconnu(e)." in errors
     assert "Table actions, ligne 4 : secteur : secteur « paris-99 » inconnu(e)." in errors
@@ -350,5 +350,5 @@ def test_arrondissement_contracts_may_come_before_their_parent(full_contract, tm
     header, *lines = path.read_text(encoding="utf-8-sig").splitlines()
     path.write_text("\n".join([header, *reversed(lines)]) + "\n", encoding="utf-8")
     wipe()
-    exchange.import_tables(exchange.read_tables(directory))
+    importer.import_tables(exchange.read_tables(directory))
     assert dump() == full_contract

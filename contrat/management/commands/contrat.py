@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import log_event
 from accounts.choices import AuditAction
-from contrat import exchange, services
+from contrat import exchange, importer, services
 
 
 class Command(BaseCommand):
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         if not source.exists():
             raise CommandError(_("Introuvable : %(source)s") % {"source": source})
         try:
-            report = exchange.import_tables(exchange.read_tables(source))
+            report = importer.import_tables(exchange.read_tables(source))
         except exchange.ExchangeError as error:
             raise CommandError(
                 _("Import refusé, rien n'a été enregistré :") + "\n" + "\n".join(error.errors)
