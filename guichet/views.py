@@ -15,7 +15,7 @@ from guichet.services import (
     nearby_reports,
     send_confirmation_email,
 )
-from traitement.services import follow_complaint, public_case_info, public_timeline
+from traitement.public import follow_complaint, public_case_info, public_timeline
 
 SESSION_KEY = "guichet_last_report"
 # References filed from this browser: the tracking page shows their description only here.

@@ -35,7 +35,7 @@ from open311.models import (
 )
 from territory.models import Arrondissement
 from traitement.models import CaseEvent
-from traitement.services import public_case_infos, public_timeline
+from traitement.public import public_case_infos, public_timeline
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_WINDOW = timedelta(days=90)

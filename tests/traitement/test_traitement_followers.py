@@ -6,7 +6,7 @@ from django.core import mail
 from doleances.choices import Status
 from doleances.models import Complainant
 from doleances.services import ContactInput, IntakeError
-from traitement import services
+from traitement import public, services
 from traitement.choices import ClosingReason
 
 
@@ -15,7 +15,7 @@ def test_follower_is_stored_apart_and_told_how_to_track(
 ):
     complaint = file_at("bruit-rue")
     with django_capture_on_commit_callbacks(execute=True):
-        follower = services.follow_complaint(
+        follower = public.follow_complaint(
             complaint, ContactInput(name="Lou", email="lou@example.org", consent_contact=True)
         )
     assert follower.complaint == complaint
@@ -28,8 +28,8 @@ def test_follower_is_stored_apart_and_told_how_to_track(
 
 def test_following_twice_with_the_same_address_keeps_one_follower(file_at):
     complaint = file_at("bruit-rue")
-    first = services.follow_complaint(complaint, ContactInput(email="lou@example.org"))
-    again = services.follow_complaint(complaint, ContactInput(email="LOU@example.org"))
+    first = public.follow_complaint(complaint, ContactInput(email="lou@example.org"))
+    again = public.follow_complaint(complaint, ContactInput(email="LOU@example.org"))
     assert first.pk == again.pk
     assert Complainant.objects.filter(complaint=complaint).count() == 2  # reporter + follower
 
@@ -45,7 +45,7 @@ def test_following_twice_with_the_same_address_keeps_one_follower(file_at):
 def test_following_needs_a_valid_contact(file_at, contact, field):
     complaint = file_at("bruit-rue")
     with pytest.raises(IntakeError) as error:
-        services.follow_complaint(complaint, contact)
+        public.follow_complaint(complaint, contact)
     assert field in error.value.errors
     assert Complainant.objects.filter(complaint=complaint).count() == 1
 
@@ -54,7 +54,7 @@ def test_follower_receives_the_news_of_the_case(
     file_at, make_agent, django_capture_on_commit_callbacks
 ):
     complaint = file_at("bruit-rue", email="auteur@example.org")
-    services.follow_complaint(complaint, ContactInput(email="voisine@example.org"))
+    public.follow_complaint(complaint, ContactInput(email="voisine@example.org"))
     agent = make_agent("pm-11")
     case = services.case_for(complaint)
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,7 +76,7 @@ def test_public_timeline_shows_public_steps_never_internal_notes(file_at, make_a
     services.start(case, agent)
     services.answer(case, agent, "Le gérant de l'établissement a été rappelé à l'ordre.")
     services.close(case, agent, ClosingReason.RESOLVED)
-    timeline = services.public_timeline(complaint)
+    timeline = public.public_timeline(complaint)
     assert [e["status"] for e in timeline] == [
         Status.NEW,
         Status.QUALIFIED,
@@ -102,5 +102,5 @@ def test_public_timeline_shows_public_steps_never_internal_notes(file_at, make_a
 
 def test_timeline_of_a_fresh_complaint_has_its_filing_only(file_at):
     complaint = file_at("bruit-rue")
-    timeline = services.public_timeline(complaint)
+    timeline = public.public_timeline(complaint)
     assert len(timeline) == 1 and timeline[0]["status"] == Status.NEW

@@ -11,7 +11,7 @@ from accounts.models import Desk
 from doleances.choices import OPEN_STATUSES, Status
 from doleances.models import Category, Complainant
 from doleances.services import ContactInput
-from traitement import services
+from traitement import public, services
 from traitement.checks import every_complaint_has_its_case
 from traitement.choices import ClosingReason, EventKind
 from traitement.models import Case
@@ -225,7 +225,7 @@ def test_merge_keeps_the_duplicate_reporters_informed(
 ):
     main = file_at("bruit-rue", email="premiere@example.org")
     duplicate = file_at("bruit-rue", email="seconde@example.org")
-    services.follow_complaint(duplicate, ContactInput(email="voisin@example.org"))
+    public.follow_complaint(duplicate, ContactInput(email="voisin@example.org"))
     main_case, duplicate_case = services.case_for(main), services.case_for(duplicate)
     with django_capture_on_commit_callbacks(execute=True):
         services.merge(main_case, [duplicate_case], agent)
@@ -277,7 +277,7 @@ def test_public_case_info_for_open311_and_tracking(file_at, agent):
     services.qualify(case, agent)
     services.answer(case, agent, "Contrôle effectué.")
     complaint.refresh_from_db()
-    info = services.public_case_info(complaint)
+    info = public.public_case_info(complaint)
     assert info["status"] == Status.ANSWERED
     assert info["status_label"] == "Répondue"
     assert info["answer"] == "Contrôle effectué."
@@ -290,7 +290,7 @@ def test_public_case_infos_in_bulk(file_at, agent, django_assert_max_num_queries
     for complaint in complaints:
         complaint.refresh_from_db()
     with django_assert_max_num_queries(1):
-        infos = services.public_case_infos(complaints)
+        infos = public.public_case_infos(complaints)
     assert [infos[c.pk]["status"] for c in complaints] == [
         Status.CLOSED,
         Status.NEW,
