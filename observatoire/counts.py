@@ -89,7 +89,6 @@ _DIMENSION_SOURCES = {
     "partner": ("partner_id", "dim_partner", "code"),
 }
 
-
 _MISSING_LABELS = {
     "quartier": gettext_lazy("Localisation approximative (sans quartier)"),
     "partner": gettext_lazy("Sans guichet attribué"),

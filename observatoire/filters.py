@@ -25,7 +25,6 @@ from doleances.choices import Channel
 MAX_FILTER_VALUES = 200
 MAX_RANGE_DAYS = 366 * 20
 
-
 # URL parameter of each list field of Filters.
 _PARAMETERS = {
     "categories": "categorie",

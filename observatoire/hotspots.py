@@ -47,7 +47,6 @@ GI_BIN_LABELS = {
     -3: gettext_lazy("Point froid (confiance 99 %)"),
 }
 
-
 PATTERN_LABELS = {
     0: gettext_lazy("Aucune tendance détectée"),
     1: gettext_lazy("Nouveau point chaud"),

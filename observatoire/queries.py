@@ -44,7 +44,6 @@ _FILTER_COLUMNS = {
     "partners": ("partner_id", "dim_partner", "code", "partner_id"),
 }
 
-
 # Filters and groupings the coarse rollups can answer; any other needs the complete ones.
 _COARSE = {
     "category_id",
@@ -55,7 +54,6 @@ _COARSE = {
     "month_start",
     "year",
 }
-
 
 _FACT_ONLY_FILTERS = ("quartiers", "channels", "partners")
 

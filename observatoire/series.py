@@ -32,14 +32,9 @@ from observatoire.queries import (
 #: Periods accepted by `time_series`.
 GRAINS = ("day", "week", "month", "year")
 
-
 # Farrington baseline: up to 5 past years, same week ± 3 (analytics.alerts defaults).
 BASELINE_YEARS = 5
-
-
 BASELINE_HALF_WINDOW = 3
-
-
 WEEKS_PER_YEAR = alert_kernels.WEEKS_PER_YEAR
 
 
