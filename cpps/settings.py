@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "traitement",
     "guichet",
     "open311",
+    "prevention",
     "observatoire",
     "contrat",
 ]
@@ -237,3 +238,7 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Prévention (axe 1 : rixes, alertes, continuum) --------------------------------------------
+# Months after which register events are reduced to monthly counts per territory and deleted.
+CPPS_PREVENTION_RETENTION_MOIS = int(os.environ.get("CPPS_PREVENTION_RETENTION_MOIS", "24"))

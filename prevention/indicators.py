@@ -1,0 +1,46 @@
+"""Measures the contract's computed indicators can use (contrat sits above and asks here):
+`prevention_rixes_evitees` — alerts of the year closed as « rixe évitée »;
+`prevention_delai_accuse_reception` — median minutes from raising an alert to its first
+acknowledgement, over the year's acknowledged alerts. Both per sector (alerts touching a
+territory of the sector) or for Paris."""
+
+from __future__ import annotations
+
+import statistics
+
+from django.db.models import Q
+
+from prevention.choices import AlertOutcome
+from prevention.loop import first_ack_delays
+from prevention.models import Alert
+from territory.models import Sector
+
+
+def _alerts(year: int, sector):
+    alerts = Alert.objects.filter(raised_at__year=year)
+    if sector is not None:
+        sector_id = sector.pk if isinstance(sector, Sector) else sector
+        alerts = alerts.filter(
+            Q(territories__quartier__arrondissement__sector_id=sector_id)
+            | Q(territories__arrondissements__sector_id=sector_id)
+        ).distinct()
+    return alerts
+
+
+def rixes_avoided(year: int, sector=None, params=None) -> float | None:
+    return float(_alerts(year, sector).filter(outcome=AlertOutcome.AVOIDED).count())
+
+
+def acknowledgement_delay(year: int, sector=None, params=None) -> float | None:
+    delays = first_ack_delays(_alerts(year, sector))
+    return round(statistics.median(delays), 1) if delays else None
+
+
+MEASURES = {
+    "prevention_rixes_evitees": rixes_avoided,
+    "prevention_delai_accuse_reception": acknowledgement_delay,
+}
+
+
+def compute(measure: str, *, year: int, sector=None, params=None) -> float | None:
+    return MEASURES[measure](year, sector, params)
