@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import Partner
 from prevention import register, scope
 from prevention.forms import EventForm
+from prevention.graph import recompute_graph
 from prevention.loop import acting_partner
 from prevention.models import Event
 
@@ -84,6 +85,7 @@ class EventsView(APIView):
         try:
             partner = acting_partner(request.user, named)
             event, created = register.save_event(request.user, partner, form.cleaned_data)
+            recompute_graph()
         except PermissionDenied as refusal:
             raise ApiPermissionDenied(str(refusal)) from refusal
         return Response(_event_json(event), status=201 if created else 200)

@@ -7,8 +7,8 @@ events has a state computed from those events (docs/prevention.md):
 - **latent** otherwise (the pair has a history, nothing recent).
 
 The computation is vectorised (numpy) over all events at once; `recompute_graph` stores the
-states and announces the pairs that turned active (signal `pair_turned_active`), which the
-observatory's digest picks up.
+states; the observatory's weekly digest asks `prevention.digest` for the pairs of a sector
+that turned active during the week.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from django.utils import timezone
 from analytics.knox import KnoxResult, equirectangular, knox
 from prevention.choices import EventKind, PairState
 from prevention.models import Event, TensionPair, TensionParameters
-from prevention.signals import pair_turned_active
 from prevention.territories import quartier_centres
 
 DEFAULTS = TensionParameters(code="defaut", window_days=14, min_events=2, calming_days=30)
@@ -144,8 +143,7 @@ def compute_graph(today: date | None = None) -> PairStates:
 
 @transaction.atomic
 def recompute_graph(today: date | None = None) -> list[TensionPair]:
-    """Store the states of every pair as of `today`; returns the pairs that turned active
-    (and sends `pair_turned_active` for each)."""
+    """Store the states of every pair as of `today`; returns the pairs that turned active."""
     today = today or timezone.localdate()
     states = compute_graph(today)
     existing = {(p.first_id, p.second_id): p for p in TensionPair.objects.all()}
@@ -180,9 +178,16 @@ def recompute_graph(today: date | None = None) -> list[TensionPair]:
     )
     gone = [p.pk for key, p in existing.items() if key not in seen]
     TensionPair.objects.filter(pk__in=gone).delete()
-    for pair in turned:
-        pair_turned_active.send(sender=TensionPair, pair=pair)
     return turned
+
+
+def ensure_graph_fresh(today: date | None = None) -> None:
+    """States change with time alone (active → calming → latent): recompute once a day."""
+    today = today or timezone.localdate()
+    if TensionPair.objects.exclude(computed_on=today).exists() or (
+        not TensionPair.objects.exists() and Event.objects.exists()
+    ):
+        recompute_graph(today)
 
 
 def pair_timeline(first_id: int, second_id: int, queryset=None) -> list[Event]:

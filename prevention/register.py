@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prevention.forms import EventForm
+from prevention.graph import recompute_graph
 from prevention.models import Event, MonthlyCount
 from prevention.scope import arrondissement_scope
 
@@ -152,6 +153,8 @@ def import_events_csv(user, partner, raw: bytes, today: date | None = None) -> I
             report.created += 1
         else:
             report.updated += 1
+    if report.created or report.updated:
+        recompute_graph(today)
     return report
 
 

@@ -39,6 +39,7 @@ def home(request):
     """The table of partners: map of tensions, open alerts, latest events of one's scope."""
     ensure_quartier_territories()
     loop.expire_due()
+    graph.ensure_graph_fresh()
     alerts = scope.visible_alerts(request.user, Alert.objects.filter(outcome=""))
     pairs = _visible_pairs(request.user).exclude(state=PairState.LATENT)
     return render(
@@ -61,6 +62,7 @@ def _visible_pairs(user):
 @role_required(*REGISTER)
 def graph_json(request):
     """Nodes (territory centres) and edges (pairs with a state) for the map."""
+    graph.ensure_graph_fresh()
     pairs = list(_visible_pairs(request.user).select_related("first", "second"))
     where = centres()
     nodes = {}
@@ -91,11 +93,14 @@ def graph_json(request):
 
 @role_required(*REGISTER)
 def pair(request, first, second):
-    territories = scope.visible_territories(
+    """Timeline of a pair; one of its territories must be in the user's scope."""
+    found = {t.code: t for t in GroupTerritory.objects.filter(code__in=(first, second))}
+    if first not in found or second not in found or first == second:
+        raise Http404
+    visible = scope.visible_territories(
         request.user, GroupTerritory.objects.filter(code__in=(first, second))
     )
-    found = {t.code: t for t in territories}
-    if first not in found or second not in found or first == second:
+    if not visible.exists():
         raise Http404
     a, b = sorted((found[first], found[second]), key=lambda t: t.pk)
     state = TensionPair.objects.filter(first=a, second=b).first()
@@ -126,6 +131,7 @@ def events(request):
             form.add_error(None, _("Choisissez le partenaire qui signale l'événement."))
         if form.is_valid():
             register.save_event(request.user, partner, form.cleaned_data)
+            graph.recompute_graph()
             messages.success(request, _("Événement enregistré."))
             return redirect("prevention:events")
         status = 400
