@@ -482,11 +482,39 @@ def _definitions() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _figures(indicator, years, year, sectors, since) -> dict:
+    from contrat import measures  # loads the observatory (DuckDB) only when computing
+
+    scopes = [None, *sectors] if indicator.by_sector else [None]
+    return {
+        (s.pk if s else None, y): measures.compute(
+            indicator.measure, year=y, sector=s, params=indicator.measure_params or None
+        )
+        for y in (_computed_years(indicator, years) if year is None else years)
+        if since is None or y >= since
+        for s in scopes
+    }
+
+
+def refresh_prevention_values(year: int) -> int:
+    """Recompute the indicators computed from the prevention module for `year` (called when
+    an alert of that year is closed or expires, so the indicator follows the loop)."""
+    from contrat import measures
+
+    sectors = list(Sector.objects.all())
+    stored = 0
+    for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED):
+        if measures.is_prevention(indicator.measure):
+            stored += _store_computed(indicator, _figures(indicator, [year], year, sectors, None))
+    return stored
+
+
 def refresh_computed_values(year: int | None = None) -> int:
     """Recompute every computed indicator from the observatory, for Paris and (declined
     indicators) each sector: `year`, or every year of the contract up to this one and the
     indicator's baseline year — from the year of the first complaint on. An undefined
     figure removes the stored value. Returns the number of values stored."""
+    from contrat import measures
     from observatoire import services as observatoire
 
     # Read before computing: a store refreshed meanwhile makes the values stale again.
@@ -498,16 +526,9 @@ def refresh_computed_values(year: int | None = None) -> int:
     sectors = list(Sector.objects.all())
     stored = 0
     for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED):
-        scopes = [None, *sectors] if indicator.by_sector else [None]
-        figures = {
-            (s.pk if s else None, y): observatoire.compute_indicator(
-                indicator.measure, year=y, sector=s, params=indicator.measure_params or None
-            )
-            for y in (_computed_years(indicator, years) if year is None else years)
-            if first_year is not None and y >= first_year
-            for s in scopes
-        }
-        stored += _store_computed(indicator, figures)
+        # Prevention's figures do not depend on the complaints' history.
+        since = None if measures.is_prevention(indicator.measure) else first_year
+        stored += _store_computed(indicator, _figures(indicator, years, year, sectors, since))
     # Only the latest run of each kind is needed.
     ComputedRefresh.objects.filter(year=year).delete()
     ComputedRefresh.objects.create(

@@ -70,13 +70,13 @@ class Indicator(models.Model):
         return self.source == IndicatorSource.COMPUTED
 
     def clean(self):
-        from observatoire.services import INDICATOR_MEASURES  # observatoire sits below contrat
+        from contrat.measures import measure_codes
 
-        if self.is_computed and self.measure not in INDICATOR_MEASURES:
+        if self.is_computed and self.measure not in measure_codes():
             raise ValidationError(
                 {
                     "measure": _("Mesure inconnue. Mesures possibles : %(measures)s.")
-                    % {"measures": ", ".join(INDICATOR_MEASURES)}
+                    % {"measures": ", ".join(measure_codes())}
                 }
             )
         if not self.is_computed and self.measure:

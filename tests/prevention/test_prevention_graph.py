@@ -163,7 +163,7 @@ def test_knox_finds_planted_near_repeats_and_not_shuffled_ones(territories):
     # 40 clusters: a rixe, then another within 300 m and 5 days.
     centres = np.column_stack([rng.uniform(48.83, 48.89, 40), rng.uniform(2.29, 2.40, 40)])
     points, days = [], []
-    for i, (lat, lon) in enumerate(centres):
+    for lat, lon in centres:
         first_day = start + timedelta(days=int(rng.integers(0, 700)))
         points += [(lat, lon), (lat + 0.001, lon + 0.001)]
         days += [first_day, first_day + timedelta(days=int(rng.integers(0, 5)))]
