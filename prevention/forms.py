@@ -119,3 +119,26 @@ class OutcomeForm(forms.Form):
             (AlertOutcome.NOTHING, AlertOutcome.NOTHING.label),
         ],
     )
+
+
+class TigForm(forms.Form):
+    host_reference = forms.CharField(
+        label=_("Structure d'accueil (référence dans l'annuaire)"), validators=[external_key]
+    )
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    posts_offered = forms.IntegerField(label=_("Postes offerts"), min_value=0, max_value=10_000)
+    posts_filled = forms.IntegerField(label=_("Postes pourvus"), min_value=0, max_value=10_000)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("posts_filled") or 0) > (data.get("posts_offered") or 0):
+            self.add_error("posts_filled", _("Plus de postes pourvus que de postes offerts."))
+        return data
+
+
+class TrainingForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    sessions = forms.IntegerField(label=_("Sessions"), min_value=0, max_value=10_000)
+    professionals_trained = forms.IntegerField(
+        label=_("Professionnels formés"), min_value=0, max_value=100_000
+    )

@@ -28,7 +28,11 @@ def _alerts(year: int, sector):
 
 
 def rixes_avoided(year: int, sector=None, params=None) -> float | None:
-    return float(_alerts(year, sector).filter(outcome=AlertOutcome.AVOIDED).count())
+    """None where no alert was raised that year: the loop did not run there."""
+    alerts = _alerts(year, sector)
+    if not alerts.exists():
+        return None
+    return float(alerts.filter(outcome=AlertOutcome.AVOIDED).count())
 
 
 def acknowledgement_delay(year: int, sector=None, params=None) -> float | None:

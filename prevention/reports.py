@@ -148,6 +148,32 @@ def tig_by_year() -> list[dict]:
     return list(rows)
 
 
+def save_tig(partner, data: dict) -> TigPostsYear:
+    row, _created = TigPostsYear.objects.update_or_create(
+        host_reference=data["host_reference"],
+        year=data["year"],
+        defaults={
+            "posts_offered": data["posts_offered"],
+            "posts_filled": data["posts_filled"],
+            "partner": partner,
+        },
+    )
+    return row
+
+
+def save_training(partner, data: dict) -> RadicalisationTraining:
+    row, _created = RadicalisationTraining.objects.update_or_create(
+        year=data["year"],
+        partner=partner,
+        sector=None,
+        defaults={
+            "sessions": data["sessions"],
+            "professionals_trained": data["professionals_trained"],
+        },
+    )
+    return row
+
+
 def radicalisation_figures() -> dict:
     rows = (
         RadicalisationTraining.objects.values("year")

@@ -13,10 +13,17 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.models import Partner
 from accounts.permissions import role_of, role_required
-from prevention import graph, loop, register, reports, scope
+from prevention import continuum, graph, loop, register, reports, scope
 from prevention.choices import PairState
-from prevention.forms import AcknowledgeForm, AlertForm, EventForm, OutcomeForm
-from prevention.models import Alert, Event, GroupTerritory, TensionPair
+from prevention.forms import (
+    AcknowledgeForm,
+    AlertForm,
+    EventForm,
+    OutcomeForm,
+    TigForm,
+    TrainingForm,
+)
+from prevention.models import Alert, Event, GroupTerritory, PreventionAction, TensionPair
 from prevention.territories import centres, ensure_quartier_territories
 
 REGISTER = scope.REGISTER_ROLES
@@ -269,3 +276,71 @@ def figures(request):
 def radicalisation(request):
     """Public information only; individual situations go to the Prefecture's own cell."""
     return render(request, "prevention/radicalisation.html", reports.radicalisation_figures())
+
+
+@role_required(*REGISTER)
+def actions(request):
+    """The continuum: actions of one's territories; partners import CSV/XLSX files."""
+    report = None
+    status = 200
+    if request.method == "POST":
+        if not scope.can_enter(request.user):
+            raise PermissionDenied
+        upload = request.FILES.get("fichier")
+        if upload is None:
+            messages.error(request, _("Joignez un fichier CSV ou XLSX."))
+            status = 400
+        else:
+            report = continuum.import_continuum(request.user, upload.read(), upload.name)
+            status = 400 if report.errors else 200
+    listed = scope.visible_territories(request.user, GroupTerritory.objects.all())
+    items = (
+        PreventionAction.objects.filter(territories__in=listed)
+        .distinct()
+        .select_related("operator")
+        .prefetch_related("territories", "timeline")
+    )
+    return render(
+        request,
+        "prevention/actions.html",
+        {"actions": items[:200], "report": report, "can_enter": scope.can_enter(request.user)},
+        status=status,
+    )
+
+
+@role_required(*ENTRY)
+def entries(request):
+    """Yearly aggregates a partner enters: TIG posts of a host structure, professionals
+    trained to prevent radicalisation. Counts only."""
+    tig_form, training_form = TigForm(prefix="tig"), TrainingForm(prefix="formation")
+    status = 200
+    if request.method == "POST":
+        partner = _partner(request)
+        if partner is None:
+            raise PermissionDenied
+        if "tig-year" in request.POST:
+            tig_form = TigForm(request.POST, prefix="tig")
+            if tig_form.is_valid():
+                reports.save_tig(partner, tig_form.cleaned_data)
+                messages.success(request, _("Postes de TIG enregistrés."))
+                return redirect("prevention:entries")
+        else:
+            training_form = TrainingForm(request.POST, prefix="formation")
+            if training_form.is_valid():
+                reports.save_training(partner, training_form.cleaned_data)
+                messages.success(request, _("Formations enregistrées."))
+                return redirect("prevention:entries")
+        status = 400
+    return render(
+        request,
+        "prevention/entries.html",
+        {
+            "tig_form": tig_form,
+            "training_form": training_form,
+            "tig": reports.tig_by_year(),
+            "partners": Partner.objects.all()
+            if role_of(request.user) == Role.ADMINISTRATOR
+            else (),
+        },
+        status=status,
+    )
