@@ -23,6 +23,17 @@ class TensionParameters(models.Model):
         default=30,
         help_text=_("Après la fin de l'activité, la paire reste « en apaisement » ce temps-là."),
     )
+    # Early warning in the observatory: complaints of these categories in the quartiers of
+    # an active pair during the last `warning_days` days.
+    warning_categories = models.ManyToManyField(
+        "doleances.Category",
+        blank=True,
+        related_name="+",
+        verbose_name=_("catégories de doléances du signal précoce"),
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("période du signal précoce (jours)"), default=7
+    )
 
     class Meta:
         verbose_name = _("paramètres du graphe des tensions")
