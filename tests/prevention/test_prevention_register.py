@@ -199,3 +199,17 @@ def test_retention_follows_the_setting(territories):
     make_event([q(18), q(19)], date(2025, 6, 1))
     assert reduce_old_events(today=date(2025, 12, 1)) == 0
     assert reduce_old_events(today=date(2025, 12, 2)) == 1
+
+
+def test_retention_command(territories):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_event([q(18), q(19)], date(2020, 5, 1))
+    out = StringIO()
+    call_command("prevention_retention", "--date", "2026-01-15", stdout=out)
+    assert "1 événement(s) antérieur(s) au 15/01/2024" in out.getvalue()
+    assert not Event.objects.exists()
+    with pytest.raises(Exception, match="Date invalide"):
+        call_command("prevention_retention", "--date", "hier")
