@@ -177,16 +177,25 @@ class LoopFigures:
     outcomes: dict[str, int]
 
 
+def _plain(alerts):
+    """The same alerts without the joins and DISTINCT of a scoped queryset, so that values
+    and aggregates count each alert once."""
+    return Alert.objects.filter(pk__in=alerts.values("pk")).order_by()
+
+
 def first_ack_delays(alerts) -> list[float]:
     """Minutes from raising to the first acknowledgement, per acknowledged alert."""
-    rows = alerts.annotate(first_ack=Min("acknowledgements__at")).values_list(
-        "raised_at", "first_ack"
+    rows = (
+        _plain(alerts)
+        .annotate(first_ack=Min("acknowledgements__at"))
+        .values_list("raised_at", "first_ack")
     )
     return [(ack - raised).total_seconds() / 60 for raised, ack in rows if ack is not None]
 
 
 def loop_figures(alerts) -> LoopFigures:
     delays = first_ack_delays(alerts)
+    alerts = _plain(alerts)
     total = alerts.count()
     outcomes = {code: 0 for code, _label in AlertOutcome.choices}
     for outcome in alerts.values_list("outcome", flat=True):

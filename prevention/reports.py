@@ -186,7 +186,7 @@ def radicalisation_figures() -> dict:
 def figures(user, year: int | None = None) -> dict:
     year = year or timezone.localdate().year
     alerts = Alert.objects.filter(raised_at__year=year)
-    knox = graph.near_repeat(Event.objects.all(), permutations=99)
+    knox = graph.near_repeat(Event.objects.filter(day__year=year), permutations=99)
     return {
         "year": year,
         "table": sector_kind_table(year),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import shapely
+from django.db.models import Count, Max
 
 from prevention.choices import TerritoryKind
 from prevention.models import GroupTerritory
@@ -52,7 +53,7 @@ def arrondissements_of(territory_ids=None) -> dict[int, set[int]]:
 
 
 @lru_cache(maxsize=1)
-def _quartier_centres(version: int) -> dict[int, tuple[float, float]]:
+def _quartier_centres(version: tuple) -> dict[int, tuple[float, float]]:
     centres = {}
     for pk, geometry in Quartier.objects.values_list("pk", "geometry"):
         point = shapely.from_geojson(geometry).representative_point()
@@ -60,20 +61,25 @@ def _quartier_centres(version: int) -> dict[int, tuple[float, float]]:
     return centres
 
 
+def _version() -> tuple:
+    # Quartiers reloaded (new pks) or redrawn: the cached centres are stale.
+    return tuple(Quartier.objects.aggregate(n=Count("pk"), top=Max("pk")).values())
+
+
 def quartier_centres() -> dict[int, tuple[float, float]]:
     """{quartier pk: (lat, lon)} of a point inside each quartier."""
-    return _quartier_centres(Quartier.objects.count())
+    return _quartier_centres(_version())
 
 
 def centres() -> dict[int, tuple[float, float]]:
     """{territory pk: (lat, lon)}: a point inside the quartier, or the zone's given centre."""
-    quartier_centres = _quartier_centres(Quartier.objects.count())
+    inside = quartier_centres()
     result = {}
     for pk, quartier_id, lat, lon in GroupTerritory.objects.values_list(
         "pk", "quartier_id", "latitude", "longitude"
     ):
-        if quartier_id in quartier_centres:
-            result[pk] = quartier_centres[quartier_id]
+        if quartier_id in inside:
+            result[pk] = inside[quartier_id]
         elif lat is not None and lon is not None:
             result[pk] = (lat, lon)
     return result

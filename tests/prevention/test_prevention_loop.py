@@ -155,3 +155,15 @@ def test_contract_indicators_follow_the_loop(
         indicator=avoided, sector__code="paris-13", period_start__year=year, value__gt=0
     ).exists()
     assert IndicatorValue.objects.get(indicator=delay, sector=None).value == 20.0
+
+
+def test_figures_count_each_alert_once_within_a_scope(territories, mediator18, police):
+    from prevention.scope import visible_alerts
+
+    now = timezone.now()
+    for _i in range(2):
+        alert = _raise(mediator18, now=now)
+        loop.acknowledge(police, alert, [], now=now + timedelta(minutes=10))
+        loop.close_alert(mediator18, alert, "rien")
+    figures = loop.loop_figures(visible_alerts(mediator18, Alert.objects.all()))
+    assert (figures.alerts, figures.acknowledged, figures.outcomes["rien"]) == (2, 2, 2)
