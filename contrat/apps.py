@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ContratConfig(AppConfig):
     name = "contrat"
     verbose_name = _("Pilotage du contrat")
-
-    def ready(self):
-        from contrat import receivers
-
-        receivers.connect()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import statistics
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 
 from prevention.choices import AlertOutcome
 from prevention.loop import first_ack_delays
-from prevention.models import Alert
+from prevention.models import Acknowledgement, Alert
 from territory.models import Sector
 
 
@@ -44,6 +44,17 @@ MEASURES = {
     "prevention_rixes_evitees": rixes_avoided,
     "prevention_delai_accuse_reception": acknowledgement_delay,
 }
+
+
+def data_stamp() -> list:
+    """Changes whenever an alert is raised, acknowledged, closed or expires: the contract
+    recomputes its indicators from this module then (contrat._definitions)."""
+    alerts = Alert.objects.aggregate(
+        n=Count("pk"), raised=Max("raised_at"), closed=Max("closed_at")
+    )
+    acks = Acknowledgement.objects.aggregate(n=Count("pk"), last=Max("at"))
+    closed = Alert.objects.exclude(outcome="").count()
+    return [str(v) for v in (*alerts.values(), *acks.values(), closed)]
 
 
 def compute(measure: str, *, year: int, sector=None, params=None) -> float | None:

@@ -23,7 +23,6 @@ from accounts.permissions import role_of
 from prevention.choices import AlertOutcome
 from prevention.models import Acknowledgement, Alert, AlertRule, ResponseActionTaken
 from prevention.scope import arrondissement_scope, partner_of, visible_alerts
-from prevention.signals import alert_figures_changed
 from prevention.territories import arrondissements_of
 
 PUBLIC_URL_SETTING = "CPPS_PUBLIC_URL"
@@ -150,8 +149,6 @@ def close_alert(user, alert: Alert, outcome: str, partner=None, now=None) -> Ale
     alert.outcome = outcome
     alert.closed_at = now or timezone.now()
     alert.save(update_fields=["outcome", "closed_at"])
-    year = timezone.localtime(alert.raised_at).year
-    transaction.on_commit(lambda: alert_figures_changed.send(sender=Alert, year=year))
     return alert
 
 
@@ -163,8 +160,6 @@ def expire_due(now: datetime | None = None) -> int:
         alert.outcome = AlertOutcome.EXPIRED
         alert.closed_at = alert.expires_at
     Alert.objects.bulk_update(due, ["outcome", "closed_at"])
-    for year in {timezone.localtime(a.raised_at).year for a in due}:
-        alert_figures_changed.send(sender=Alert, year=year)
     return len(due)
 
 
