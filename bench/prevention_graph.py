@@ -2,8 +2,9 @@
 events of all Paris (`prevention.graph.recompute_graph`: reading the events and their
 territories from the database, the numpy kernel, storing the pair states).
 
-Target named by the issue: ≤ 1 s. The figure reported is the best time of a few runs and its
-ratio to that 1 s target (below 1 is within target), with the event count. The events are
+Target named by the issue: ≤ 1 s. The ratio reported is the first run's time (it stores every
+pair: the worst case) over that 1 s target (below 1 is within target), with the event count;
+the best of the later runs (nothing changed to store) is reported too. The events are
 generated on a temporary SQLite database: rixes, tensions and rixes avoided between two
 (sometimes three) quartiers or neighbouring communes, spread over ten years, more often
 between nearby quartiers.
@@ -111,20 +112,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     events = build(args.per_year)
-    best = float("inf")
+    times, cpu = [], []
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         recompute_graph()
-        best = min(best, time.perf_counter() - started)
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    # The first run stores every pair (the worst case); later ones only what changed.
+    first, best = times[0], min(times[1:] or times)
     emit(
         {
             "benchmark": "prevention_graph",
             "events": events,
             "pairs": TensionPair.objects.count(),
             "active_pairs": TensionPair.objects.filter(state="active").count(),
-            "seconds": round(best, 3),
+            "seconds_first_run": round(first, 3),
+            "seconds_unchanged": round(best, 3),
+            # CPU time (SQLite runs in-process): less sensitive to a shared machine.
+            "cpu_seconds_first_run": round(cpu[0], 3),
+            "cpu_seconds_unchanged": round(min(cpu[1:] or cpu), 3),
             "target_seconds": TARGET_SECONDS,
-            "ratio_vs_target": round(best / TARGET_SECONDS, 3),
+            "ratio_vs_target": round(first / TARGET_SECONDS, 3),
         }
     )
 

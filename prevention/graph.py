@@ -121,17 +121,23 @@ def pair_states(first, second, days, today: int, params: TensionParameters) -> P
 
 
 def _link_rows(until: date | None = None):
-    link = Event.territories.through.objects.all()
+    """(event, territory, ordinal day) arrays of every link, events up to `until`."""
+    events = Event.objects.order_by()
     if until is not None:
-        link = link.filter(event__day__lte=until)
-    rows = np.array(
-        list(link.values_list("event_id", "groupterritory_id", "event__day")), dtype=object
-    )
+        events = events.filter(day__lte=until)
+    days_by_event = dict(events.values_list("pk", "day"))
+    link = Event.territories.through.objects.filter(event_id__in=events.values("pk"))
+    rows = np.array(list(link.values_list("event_id", "groupterritory_id")), dtype=np.int64)
     if rows.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    days = np.fromiter((d.toordinal() for d in rows[:, 2]), dtype=np.int64, count=len(rows))
-    return rows[:, 0].astype(np.int64), rows[:, 1].astype(np.int64), days
+    event_ids = np.fromiter(days_by_event, dtype=np.int64, count=len(days_by_event))
+    ordinals = np.fromiter(
+        (d.toordinal() for d in days_by_event.values()), dtype=np.int64, count=len(event_ids)
+    )
+    order = np.argsort(event_ids)
+    days = ordinals[order][np.searchsorted(event_ids[order], rows[:, 0])]
+    return rows[:, 0], rows[:, 1], days
 
 
 def compute_graph(today: date | None = None) -> PairStates:
@@ -157,25 +163,26 @@ def recompute_graph(today: date | None = None) -> list[TensionPair]:
             "events": int(states.events[i]),
             "last_event": date.fromordinal(int(states.last_event[i])),
             "active_since": date.fromordinal(since) if since >= 0 else None,
-            "computed_on": today,
         }
         pair = existing.get(key)
         if pair is None:
-            pair = TensionPair(first_id=key[0], second_id=key[1], **values)
+            pair = TensionPair(first_id=key[0], second_id=key[1], computed_on=today, **values)
             create.append(pair)
         else:
             was_active = pair.state == PairState.ACTIVE
-            for name, value in values.items():
-                setattr(pair, name, value)
-            update.append(pair)
+            if any(getattr(pair, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(pair, name, value)
+                update.append(pair)
             if was_active:
                 continue
         if values["state"] == PairState.ACTIVE:
             turned.append(pair)
     TensionPair.objects.bulk_create(create, batch_size=2000)
     TensionPair.objects.bulk_update(
-        update, ["state", "events", "last_event", "active_since", "computed_on"], batch_size=2000
+        update, ["state", "events", "last_event", "active_since"], batch_size=2000
     )
+    TensionPair.objects.exclude(computed_on=today).update(computed_on=today)
     gone = [p.pk for key, p in existing.items() if key not in seen]
     TensionPair.objects.filter(pk__in=gone).delete()
     return turned
