@@ -9,6 +9,9 @@ class Role(models.TextChoices):
     CSPA_COORDINATOR = "cspa_coordinator", _("Coordinateur·rice CSPA")
     CONTRACT_PILOT = "contract_pilot", _("Pilote du contrat")
     VICTIM_SUPPORT = "victim_support", _("Intervenant·e d'aide aux victimes")
+    # Mediators, street educators, schools, youth justice, police: records rixes and tensions
+    # by place and works the alert loop, within the arrondissements of its profile.
+    PREVENTION_PARTNER = "prevention_partner", _("Partenaire de prévention")
     ADMINISTRATOR = "administrator", _("Administrateur·rice")
 
 

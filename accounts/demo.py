@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.choices import Role
-from accounts.models import Desk, Profile
-from territory.models import Sector
+from accounts.models import Desk, Partner, Profile
+from territory.models import Arrondissement, Sector
 
 DEMO_PASSWORD = "demo-cpps"  # noqa: S105 — shown on the home page of demo instances only
 
@@ -20,6 +20,8 @@ class DemoAccount:
     role: str
     desk_code: str = ""
     sector_code: str = ""
+    partner_code: str = ""
+    arrondissements: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -35,6 +37,18 @@ DEMO_ACCOUNTS = [
     DemoAccount("pilote", Role.CONTRACT_PILOT),
     DemoAccount("aide.victimes", Role.VICTIM_SUPPORT),
     DemoAccount("admin", Role.ADMINISTRATOR),
+    DemoAccount(
+        "mediation.paris18",
+        Role.PREVENTION_PARTNER,
+        partner_code="ville-paris",
+        arrondissements=(18, 19),
+    ),
+    DemoAccount(
+        "police.paris18",
+        Role.PREVENTION_PARTNER,
+        partner_code="police-municipale",
+        arrondissements=(18,),
+    ),
 ]
 
 
@@ -50,16 +64,20 @@ def create_demo_accounts() -> list[str]:
         user.is_superuser = account.role == Role.ADMINISTRATOR
         user.save()
         desk = Desk.objects.filter(code=account.desk_code).first() if account.desk_code else None
-        Profile.objects.update_or_create(
+        partner = Partner.objects.filter(code=account.partner_code).first()
+        profile, _created = Profile.objects.update_or_create(
             user=user,
             defaults={
                 "role": account.role,
                 "desk": desk,
-                "partner": desk.partner if desk else None,
+                "partner": desk.partner if desk else partner,
                 "sector": Sector.objects.filter(code=account.sector_code).first()
                 if account.sector_code
                 else None,
             },
+        )
+        profile.arrondissements.set(
+            Arrondissement.objects.filter(number__in=account.arrondissements)
         )
         created.append(account.username)
     return created

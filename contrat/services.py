@@ -33,6 +33,7 @@ from contrat.models import (
     IndicatorValue,
     Priority,
 )
+from prevention import indicators as prevention_indicators
 from territory.models import Sector
 
 #: A value missing its target by more than this share of the target is late; by less, at risk.
@@ -468,15 +469,38 @@ def _first_complaint_year() -> int | None:
     return timezone.localtime(first).year if first else None
 
 
+def computed_measures() -> tuple[str, ...]:
+    """Measures of computed indicators: the observatory's (complaints) and the prevention
+    module's (the rixes alert loop)."""
+    from observatoire.services import INDICATOR_MEASURES
+
+    return (*INDICATOR_MEASURES, *prevention_indicators.MEASURES)
+
+
+def _compute(indicator: Indicator, year: int, sector: Sector | None) -> float | None:
+    from observatoire import services as observatoire
+
+    compute = (
+        prevention_indicators.compute
+        if indicator.measure in prevention_indicators.MEASURES
+        else observatoire.compute_indicator
+    )
+    return compute(
+        indicator.measure, year=year, sector=sector, params=indicator.measure_params or None
+    )
+
+
 def _definitions() -> str:
-    """Fingerprint of what computed values depend on: a new or edited computed indicator
-    calls for recomputing every year."""
+    """Fingerprint of what computed values depend on: a new or edited computed indicator,
+    or alerts of the prevention loop raised, acknowledged or closed, call for recomputing
+    every year."""
     rows = Indicator.objects.filter(source=IndicatorSource.COMPUTED).order_by("code")
     text = json.dumps(
         [
             [i.code, i.measure, i.measure_params, i.by_sector, i.baseline_year]
             for i in rows.only("code", "measure", "measure_params", "by_sector", "baseline_year")
-        ],
+        ]
+        + [prevention_indicators.data_stamp()],
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -500,11 +524,11 @@ def refresh_computed_values(year: int | None = None) -> int:
     for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED):
         scopes = [None, *sectors] if indicator.by_sector else [None]
         figures = {
-            (s.pk if s else None, y): observatoire.compute_indicator(
-                indicator.measure, year=y, sector=s, params=indicator.measure_params or None
-            )
+            (s.pk if s else None, y): _compute(indicator, y, s)
             for y in (_computed_years(indicator, years) if year is None else years)
-            if first_year is not None and y >= first_year
+            # The alert loop's figures do not depend on the complaints' history.
+            if indicator.measure in prevention_indicators.MEASURES
+            or (first_year is not None and y >= first_year)
             for s in scopes
         }
         stored += _store_computed(indicator, figures)

@@ -7,6 +7,7 @@ from accounts.permissions import profile_of, role_of
 
 CASE_ROLES = {Role.CASE_AGENT, Role.DESK_SUPERVISOR, Role.ADMINISTRATOR}
 OBSERVATORY_ROLES = {Role.ANALYST, Role.CONTRACT_PILOT, Role.ADMINISTRATOR}
+PREVENTION_ROLES = {Role.PREVENTION_PARTNER, Role.CSPA_COORDINATOR, Role.ADMINISTRATOR}
 
 
 def staff_links(user) -> list[dict]:
@@ -32,6 +33,13 @@ def staff_links(user) -> list[dict]:
         if sector is not None:
             url = reverse("observatoire:sector", args=[sector.code])
             links.append({"app": "observatoire", "label": _("Observatoire"), "url": url})
+    if role in PREVENTION_ROLES:
+        links.append(
+            {"app": "prevention", "label": _("Prévention"), "url": reverse("prevention:home")}
+        )
+    elif role in OBSERVATORY_ROLES:
+        url = reverse("prevention:figures")
+        links.append({"app": "prevention", "label": _("Prévention"), "url": url})
     links.append(
         {"app": "contrat", "label": _("Pilotage du contrat"), "url": reverse("contrat:overview")}
     )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "traitement",
     "guichet",
     "open311",
+    "prevention",
     "observatoire",
     "contrat",
 ]
@@ -241,3 +242,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- Code organisation (issue 13): every CPPS_* setting declared here, once, with its default.
 # Observatory hot spots: the H3 resolution of the Gi* cells (10: about 15,000 m² a cell).
 CPPS_HOTSPOT_RESOLUTION = int(os.environ.get("CPPS_HOTSPOT_RESOLUTION", "10"))
+
+# --- Prévention (axe 1 : rixes, alertes, continuum) --------------------------------------------
+# Months after which register events are reduced to monthly counts per territory and deleted.
+CPPS_PREVENTION_RETENTION_MOIS = int(os.environ.get("CPPS_PREVENTION_RETENTION_MOIS", "24"))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("guichet.urls")),
     path("traitement/", include("traitement.urls")),
     path("open311/", include("open311.urls")),
+    path("prevention/", include("prevention.urls")),
     path("observatoire/", include("observatoire.urls")),
     path("contrat/", include("contrat.urls")),
 ]

@@ -9,17 +9,19 @@ sector (new role or sector) receives nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import can_see_observatory
 from observatoire import services
 from observatoire.models import AlertSubscription
+from prevention.digest import tensions_turned_active
 from territory.models import Sector
 
 
@@ -52,13 +54,16 @@ def _sector_url(sector: Sector) -> str:
     return base + reverse("observatoire:sector", args=(sector.code,))
 
 
-def digest_message(user, sector: Sector, alerts: list[dict]) -> EmailMessage:
-    """The French e-mail listing `alerts` (rows of `services.alerts`) for `sector`."""
+def digest_message(user, sector: Sector, alerts: list[dict], tensions=(), week=None):
+    """The French e-mail listing `alerts` (rows of `services.alerts`) and the pairs of
+    territories that turned active (`prevention.digest`) for `sector`."""
     context = {
         "user": user,
         "sector": sector,
         "alerts": alerts,
-        "week": alerts[0]["week"] if alerts else None,
+        "tensions": tensions,
+        "count": len(alerts) + len(tensions),
+        "week": alerts[0]["week"] if alerts else week,
         "url": _sector_url(sector),
     }
     subject = " ".join(render_to_string("observatoire/email/digest_subject.txt", context).split())
@@ -72,6 +77,9 @@ def send_digests(as_of: date | None = None, *, dry_run: bool = False) -> DigestR
     `dry_run`, messages are built and counted but not sent."""
     report = DigestReport()
     by_sector: dict[int, list[dict]] = {}
+    tensions_by_sector: dict[int, list[dict]] = {}
+    day = as_of or timezone.localdate()
+    week = day - timedelta(days=day.weekday(), weeks=1)  # Monday of the last complete week
     messages = []
     subscriptions = AlertSubscription.objects.filter(active=True, user__is_active=True)
     for subscription in subscriptions.select_related("user", "sector").order_by("sector__order"):
@@ -88,12 +96,14 @@ def send_digests(as_of: date | None = None, *, dry_run: bool = False) -> DigestR
                 for row in services.alerts(as_of, sectors=(sector.code,))
                 if row["sector"] == sector.code
             ]
-        alerts = by_sector[sector.pk]
-        if not alerts:
+        if sector.pk not in tensions_by_sector:
+            tensions_by_sector[sector.pk] = tensions_turned_active(sector, week)
+        alerts, tensions = by_sector[sector.pk], tensions_by_sector[sector.pk]
+        if not alerts and not tensions:
             report.without_alert += 1
             continue
-        messages.append(digest_message(user, sector, alerts))
-        report.sent.append((user.email, sector.code, len(alerts)))
+        messages.append(digest_message(user, sector, alerts, tensions, week))
+        report.sent.append((user.email, sector.code, len(alerts) + len(tensions)))
     if messages and not dry_run:
         get_connection().send_messages(messages)
     return report

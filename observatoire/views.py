@@ -27,6 +27,7 @@ from observatoire import barometre, dashboard, services, subscriptions
 from observatoire.dashboard import GRAIN_PARAMETER
 from observatoire.filters import Filters
 from observatoire.forms import FilterForm
+from prevention.digest import complaints_near_active_pairs
 from territory.models import Sector
 
 MAP_MODE_PARAMETER = "carte"
@@ -135,6 +136,7 @@ def dashboard_page(request, sector):
         store_rows=status.get("rows"),
         subscribed=subscriptions.is_subscribed(request.user, sector) if sector else None,
         sectors=[s for s in Sector.objects.all() if can_see_observatory(request.user, s)],
+        early_warnings=complaints_near_active_pairs(date.today(), sector),
     )
     return render(request, "observatoire/dashboard.html", context)
 

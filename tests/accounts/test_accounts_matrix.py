@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.choices import Role
@@ -45,6 +47,8 @@ from doleances.models import Category
 from doleances.services import ComplaintInput, ContactInput, file_complaint
 from observatoire import services as observatory
 from open311.keys import create_key
+from prevention.models import Alert, GroupTerritory
+from prevention.territories import ensure_quartier_territories
 from territory.models import Arrondissement, Quartier, Sector
 from tests.conftest import GEO_DIR
 from traitement.models import RoutingRule
@@ -59,6 +63,7 @@ ROLES = (
     "contract_pilot",
     "victim_support",
     "administrator",
+    "prevention_partner",
 )
 STAFF = ROLES[1:]
 # Redirections to a login page, told apart from any other 302 (a form that was accepted).
@@ -360,6 +365,22 @@ ADMIN_CHANGELISTS = (
     "contrat_indicator",
     "contrat_indicatorvalue",
     "contrat_computedrefresh",
+    *(
+        f"prevention_{model}"
+        for model in (
+            "groupterritory",
+            "event",
+            "monthlycount",
+            "tensionparameters",
+            "tensionpair",
+            "alertrule",
+            "alert",
+            "preventionaction",
+            "tigpostsyear",
+            "radicalisationtraining",
+            "schoolholiday",
+        )
+    ),
 )
 ADMIN_APPS = (
     "auth",
@@ -370,6 +391,7 @@ ADMIN_APPS = (
     "traitement",
     "open311",
     "contrat",
+    "prevention",
 )
 ADMIN_CHANGE_PAGES = {
     "auth_user": lambda w: w["case_agent"].pk,
@@ -382,6 +404,7 @@ ADMIN_CHANGE_PAGES = {
     "traitement_routingrule": lambda w: w["routing_rule"].pk,
     "open311_apikey": lambda w: w["open311_key_object"].pk,
     "contrat_indicator": lambda w: w["indicators"]["partner"].pk,
+    "prevention_groupterritory": lambda w: w["prevention"]["zone"].pk,
 }
 ADMIN_PAGES = [
     Page("admin:index", ADMIN_ONLY),
@@ -505,7 +528,7 @@ API_PAGES = [
     ),
     Page(
         "guichet-api:complaints",
-        only(*CASE_STAFF, "victim_support", status=201, anonymous=401),
+        only(*CASE_STAFF, "victim_support", "prevention_partner", status=201, anonymous=401),
         method="post",
         data=API_COMPLAINT,
         content_type="application/json",
@@ -783,6 +806,164 @@ CONTRACT_PAGES = [
     Page("contrat:import", everyone(405)),
 ]
 
+# Prevention (axe 1): places, pairs of territories, events, alerts — never a person. The
+# register, graph and alerts are for prevention partners (the world's works the 18th), the
+# coordinator of the sector (paris-18) and administrators; partners and administrators
+# enter; steering roles see aggregates only; the radicalisation page is public.
+PREVENTION_REGISTER = ("prevention_partner", "cspa_coordinator", "administrator")
+PREVENTION_ENTRY = ("prevention_partner", "administrator")
+PREVENTION_AGGREGATES = (*OBSERVATORY_ROLES, "cspa_coordinator", "prevention_partner")
+OTHER_TERRITORY = ("prevention_partner", "cspa_coordinator")
+
+
+def prevention_event(w) -> dict:
+    return {
+        "partenaire": "ville-paris",
+        "kind": "tension",
+        "day": "2026-01-10",
+        "slot": "9",
+        "quartier": w["prevention"]["quartier18"],
+        "territories": list(w["prevention"]["pair18"]),
+        "size_band": "6-15",
+        "weapon": "aucune",
+        "injured_band": "0",
+        "minors_involved": "inconnu",
+        "near_school": "non",
+        "follow_up": "mediation",
+    }
+
+
+def alert_pk(key):
+    return lambda w: (w["prevention"][key].pk,)
+
+
+PREVENTION_PAGES = [
+    Page("prevention:home", only(*PREVENTION_REGISTER)),
+    Page("prevention:graph", only(*PREVENTION_REGISTER)),
+    Page("prevention:pair", only(*PREVENTION_REGISTER), args=lambda w: w["prevention"]["pair18"]),
+    Page(
+        "prevention:pair",
+        override(only(*PREVENTION_REGISTER), 404, *OTHER_TERRITORY),
+        args=lambda w: w["prevention"]["pair13"],
+        label="other territory",
+    ),
+    Page("prevention:events", only(*PREVENTION_REGISTER)),
+    Page(
+        "prevention:events",
+        only(*PREVENTION_ENTRY, status=302),
+        method="post",
+        data=prevention_event,
+    ),
+    Page(
+        "prevention:events",
+        only(*PREVENTION_ENTRY, status=400),
+        method="post",
+        data=lambda w: {**prevention_event(w), "day": "2999-01-01"},
+        label="future day",
+    ),
+    Page("prevention:events-import", only(*PREVENTION_ENTRY, status=400), method="post"),
+    Page("prevention:events-import", everyone(405)),
+    Page("prevention:alerts", only(*PREVENTION_REGISTER)),
+    Page(
+        "prevention:alerts",
+        only(*PREVENTION_ENTRY, status=302),
+        method="post",
+        data=lambda w: {
+            "partenaire": "ville-paris",
+            "territories": list(w["prevention"]["pair18"]),
+            "level": "elevee",
+            "horizon_hours": "48",
+        },
+    ),
+    Page("prevention:alert", only(*PREVENTION_REGISTER), args=alert_pk("alert18")),
+    Page(
+        "prevention:alert",
+        override(only(*PREVENTION_REGISTER), 404, *OTHER_TERRITORY),
+        args=alert_pk("alert13"),
+        label="other territory",
+    ),
+    Page(
+        "prevention:alert",
+        override(only(*PREVENTION_REGISTER), 404, *PREVENTION_REGISTER),
+        args=(999999,),
+        label="unknown",
+    ),
+    Page(
+        "prevention:alert-ack",
+        only(*PREVENTION_ENTRY, status=302),
+        args=alert_pk("alert18"),
+        method="post",
+        data={"partenaire": "ville-paris", "actions": ["mediateurs"]},
+    ),
+    Page(
+        "prevention:alert-ack",
+        override(only("administrator", status=302), 404, "prevention_partner"),
+        args=alert_pk("alert13"),
+        method="post",
+        data={"partenaire": "ville-paris"},
+        label="other territory",
+    ),
+    Page("prevention:alert-ack", everyone(405), args=alert_pk("alert18")),
+    Page(
+        "prevention:alert-close",
+        only(*PREVENTION_ENTRY, status=302),
+        args=alert_pk("alert18"),
+        method="post",
+        data={"partenaire": "ville-paris", "outcome": "evitee"},
+    ),
+    Page(
+        "prevention:alert-close",
+        override(only("administrator", status=302), 404, "prevention_partner"),
+        args=alert_pk("alert13"),
+        method="post",
+        data={"partenaire": "ville-paris", "outcome": "rien"},
+        label="other territory",
+    ),
+    Page("prevention:alert-close", everyone(405), args=alert_pk("alert18")),
+    Page("prevention:actions", only(*PREVENTION_REGISTER)),
+    Page(
+        "prevention:actions",
+        only(*PREVENTION_ENTRY, status=400),
+        method="post",
+        label="no file",
+    ),
+    Page("prevention:entries", only(*PREVENTION_ENTRY)),
+    Page(
+        "prevention:entries",
+        only(*PREVENTION_ENTRY, status=302),
+        method="post",
+        data={
+            "partenaire": "ville-paris",
+            "tig-host_reference": "ASSO-TIG-1",
+            "tig-year": "2025",
+            "tig-posts_offered": "4",
+            "tig-posts_filled": "2",
+        },
+    ),
+    Page("prevention:figures", only(*PREVENTION_AGGREGATES)),
+    Page("prevention:radicalisation", everyone()),
+    *(
+        page
+        for auth in ("session", "token")
+        for page in (
+            Page(
+                "prevention:api-events",
+                only(*PREVENTION_REGISTER, anonymous=401),
+                auth=auth,
+            ),
+            Page(
+                "prevention:api-events",
+                only(*PREVENTION_ENTRY, status=400, anonymous=401),
+                method="post",
+                data=lambda w: {**prevention_event(w), "commentaire": "texte libre"},
+                content_type="application/json",
+                auth=auth,
+                label="unknown field",
+            ),
+        )
+    ),
+]
+
 PAGES = [
     *PUBLIC_PAGES,
     *OPEN311_PAGES,
@@ -791,6 +972,7 @@ PAGES = [
     *CASE_PAGES,
     *OBSERVATORY_PAGES,
     *CONTRACT_PAGES,
+    *PREVENTION_PAGES,
 ]
 
 
@@ -846,6 +1028,35 @@ def _indicator(code, partner, *, by_sector, computed=False):
     )
 
 
+def _prevention_world() -> dict:
+    """Two pairs of quartier territories (18th–19th, 13th–14th) and an open alert on each."""
+    ensure_quartier_territories()
+
+    def first_quartier(number):
+        return Quartier.objects.filter(arrondissement__number=number).order_by("number").first()
+
+    codes = {n: f"q-{first_quartier(n).number}" for n in (13, 14, 18, 19)}
+    raiser = Partner.objects.get(code="prefecture-police")
+    alerts = {}
+    for key, (a, b) in (("alert18", (18, 19)), ("alert13", (13, 14))):
+        alert = Alert.objects.create(
+            level="elevee",
+            horizon_hours=48,
+            raised_by=raiser,
+            expires_at=timezone.now() + timedelta(hours=48),
+        )
+        alert.territories.set(GroupTerritory.objects.filter(code__in=(codes[a], codes[b])))
+        alert.recipients.set(Partner.objects.filter(code__in=("ville-paris", "academie-paris")))
+        alerts[key] = alert
+    return {
+        **alerts,
+        "pair18": (codes[18], codes[19]),
+        "pair13": (codes[13], codes[14]),
+        "quartier18": first_quartier(18).insee_code,
+        "zone": GroupTerritory.objects.get(code="commune-saint-denis"),
+    }
+
+
 def build_world() -> dict:
     if not Quartier.objects.exists():  # a transactional test flushed the referentials
         load_referentials(GEO_DIR)
@@ -872,6 +1083,11 @@ def build_world() -> dict:
         "contract_pilot": _account(Role.CONTRACT_PILOT),
         "victim_support": _account(Role.VICTIM_SUPPORT, partner=victims),
         "administrator": _account(Role.ADMINISTRATOR),
+        "prevention_partner": _account(
+            Role.PREVENTION_PARTNER,
+            partner=Partner.objects.get(code="ville-paris"),
+            arrondissements=[18],
+        ),
     }
     key, raw_key = create_key("matrice", rate_limit=100_000)
     indicators = {
@@ -899,6 +1115,7 @@ def build_world() -> dict:
         "routing_rule": RoutingRule.objects.order_by("pk").first(),
         "desk_content_type": ContentType.objects.get_for_model(Desk).pk,
         "indicators": indicators,
+        "prevention": _prevention_world(),
     }
 
 

@@ -28,7 +28,16 @@ EXEMPT_UNNAMED = {
     r"admin/.*": "the admin's redirection of <id>/ to <id>/change/ and its catch-all 404",
 }
 # Applications whose admin must show at least one change page in the matrix.
-ADMIN_APPS = ("auth", "territory", "accounts", "doleances", "traitement", "open311", "contrat")
+ADMIN_APPS = (
+    "auth",
+    "territory",
+    "accounts",
+    "doleances",
+    "traitement",
+    "open311",
+    "contrat",
+    "prevention",
+)
 
 
 def routes(resolver=None, namespace=(), prefix=""):

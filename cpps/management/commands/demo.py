@@ -12,6 +12,7 @@ from doleances.bulk import file_complaints
 from doleances.demo import complaint_inputs, generate
 from doleances.models import Category, Complaint
 from observatoire.services import refresh as refresh_observatory
+from prevention.demo import create_demo_prevention
 from territory.models import Quartier
 from traitement.demo import simulate_case_history
 
@@ -113,3 +114,8 @@ class Command(BaseCommand):
         refresh_observatory()
         create_demo_indicators()
         self.stdout.write(_("Observatoire mis à jour ; indicateurs d'exemple du contrat créés."))
+        events = create_demo_prevention(seed=seed)
+        self.stdout.write(
+            _("Prévention : %(events)s événements d'exemple (lieux et paires de territoires).")
+            % {"events": _number(events)}
+        )
