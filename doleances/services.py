@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doleances.choices import Precision, Status
+from doleances.dates import in_range, out_of_range_message
 from doleances.models import (
     Category,
     Complainant,
@@ -27,7 +28,7 @@ from doleances.models import (
     Photo,
     ReferenceCounter,
 )
-from doleances.models.complaint import format_reference
+from doleances.models.complaint import EMAIL_MAX_LENGTH, email_too_long_message, format_reference
 from doleances.photos import PhotoError, clean_photo
 from doleances.signals import complaint_filed
 from territory.geocoding import get_geocoder
@@ -118,8 +119,15 @@ def validate_input(data: ComplaintInput) -> dict[str, list[str]]:
     if "\x00" in (data.description or ""):
         errors["description"] = [_("La description contient des caractères invalides.")]
     now = timezone.now()
-    if data.occurred_at and data.occurred_at > now + timedelta(minutes=5):
+    if not in_range(data.occurred_at):
+        errors["occurred_at"] = [out_of_range_message(_("Date des faits"))]
+    elif data.occurred_at and data.occurred_at > now + timedelta(minutes=5):
         errors["occurred_at"] = [_("La date des faits ne peut pas être dans le futur.")]
+    if not in_range(data.received_at):
+        errors["received_at"] = [out_of_range_message(_("Date de réception"))]
+    email = data.contact.email.strip() if data.contact else ""
+    if len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = [email_too_long_message()]
     if (data.latitude is None) != (data.longitude is None) or (
         data.latitude is not None and not _valid_coordinates(data.latitude, data.longitude)
     ):

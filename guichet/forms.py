@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doleances.choices import OPEN_STATUSES, Channel
 from doleances.models import Category, Complaint, Family
+from doleances.models.complaint import EMAIL_MAX_LENGTH
 from doleances.services import ComplaintInput, ContactInput
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
@@ -105,7 +106,11 @@ class ReportForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Courriel"),
         required=False,
-        error_messages={"invalid": _("Saisissez une adresse électronique valide.")},
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide."),
+            "max_length": _("L'adresse électronique ne doit pas dépasser 254 caractères."),
+        },
         help_text=_("Pour recevoir la référence, le lien de suivi et la réponse."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -208,7 +213,9 @@ class FollowForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Votre courriel"),
+        max_length=EMAIL_MAX_LENGTH,
         error_messages={
+            "max_length": _("L'adresse électronique ne doit pas dépasser 254 caractères."),
             "required": _("Indiquez votre adresse électronique pour suivre ce signalement."),
             "invalid": _("Saisissez une adresse électronique valide."),
         },

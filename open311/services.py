@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doleances.choices import Channel, Status
+from doleances.dates import in_range, out_of_range_message
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput, IntakeError, file_complaint
 from open311.attributes import clean_attributes
@@ -220,6 +221,8 @@ def parse_w3c(value: str, name: str) -> datetime:
             400,
             _("%(name)s invalide : date W3C attendue (ex. 2024-01-31T00:00:00Z).") % {"name": name},
         )
+    if not in_range(moment):
+        raise Open311Error(400, out_of_range_message(name))
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -44,6 +45,11 @@ def open311_view(methods=("GET",)):
                 )
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
+            except RequestDataTooBig:
+                return respond_error(fmt, 413, [_("Requête trop volumineuse.")])
+            except SuspiciousOperation:
+                # Too many fields, malformed multipart...: the spec's error body, not an HTML page.
+                return respond_error(fmt, 400, [_("Requête invalide.")])
             except Open311Error as exc:
                 headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
                 return respond_error(fmt, exc.status, exc.descriptions, headers=headers)

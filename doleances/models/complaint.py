@@ -30,6 +30,18 @@ class ReferenceCounter(models.Model):
         return cls.objects.get(year=year).last - count + 1
 
 
+# RFC 5321 bounds a deliverable address to 254 characters; every channel that takes one
+# checks this bound (form, API, Open311), the column holds no more.
+EMAIL_MAX_LENGTH = 254
+
+
+def email_too_long_message() -> str:
+    return str(
+        _("L'adresse électronique ne doit pas dépasser %(limit)d caractères.")
+        % {"limit": EMAIL_MAX_LENGTH}
+    )
+
+
 def format_reference(year: int, number: int) -> str:
     return f"DOL-{year}-{number:06d}"
 
@@ -134,7 +146,7 @@ class Complainant(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="complainants")
     name = models.CharField(_("nom"), max_length=150, blank=True)
-    email = models.EmailField(_("courriel"), blank=True)
+    email = models.EmailField(_("courriel"), max_length=EMAIL_MAX_LENGTH, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     consent_contact = models.BooleanField(_("accepte d'être recontacté·e"), default=False)
     is_original_reporter = models.BooleanField(_("auteur du signalement"), default=True)
