@@ -14,13 +14,12 @@ Workflow (French labels in doleances.choices.Status; Open311 mapping in traiteme
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from accounts.models import Desk
 from cpps.db import insert_rows
 from doleances.choices import OPEN_STATUSES, Priority, Status
 from doleances.models import Category, Complainant, Complaint
-from doleances.services import ContactInput, IntakeError
+from doleances.services import IntakeError
 from traitement.choices import ClosingReason, EventKind, open311_status
 from traitement.models import Case, CaseEvent, PlaceType
 from traitement.notifications import send_to_residents
@@ -221,56 +220,6 @@ def set_place_type(complaint: Complaint, place_type: PlaceType | str | None, act
 
 
 # --- the resident's side --------------------------------------------------------------------
-
-
-def follow_complaint(complaint: Complaint, contact: ContactInput) -> Complainant:
-    """Let a resident follow an existing complaint instead of filing a duplicate.
-
-    They are stored as a follower (personal data apart, like a reporter) and receive the same
-    e-mails as the original reporter. Following twice with one address is harmless.
-    Raises IntakeError (field "contact" or "email") with a French message.
-    """
-    if contact is None or contact.is_empty():
-        raise IntakeError(
-            {
-                "contact": [
-                    _("Indiquez au moins une adresse électronique pour suivre ce signalement.")
-                ]
-            }
-        )
-    email = contact.email.strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise IntakeError({"email": [_("Adresse électronique invalide.")]}) from None
-        existing = (
-            Complainant.objects.filter(
-                complaint=complaint, email__iexact=email, erased_at__isnull=True
-            )
-            .order_by("pk")
-            .first()
-        )
-        if existing:
-            return existing
-    with transaction.atomic():
-        case = case_for(complaint)
-        follower = Complainant.objects.create(
-            complaint=complaint,
-            name=contact.name.strip()[:150],
-            email=email,
-            phone=contact.phone.strip()[:30],
-            consent_contact=contact.consent_contact,
-            is_original_reporter=False,
-        )
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.FOLLOWER,
-            comment=_("Une personne suit désormais ce signalement."),
-        )
-        if email:
-            send_to_residents(complaint, "follow", {}, addresses=[email])
-    return follower
 
 
 def public_timeline(complaint: Complaint) -> list[dict]:
@@ -642,6 +591,9 @@ def merge(main: Case, duplicates: Iterable[Case], actor, *, comment: str = "") -
             if person.email and person.email.lower() in known:
                 continue
             known.add(person.email.lower())
+            # Who had proven their address (by filing, or by confirming) keeps the news, with
+            # a link of their own to the main case; an unconfirmed follower stays unconfirmed.
+            proven = person.is_original_reporter or person.confirmed_at is not None
             Complainant.objects.create(
                 complaint_id=main.pk,
                 name=person.name,
@@ -649,6 +601,8 @@ def merge(main: Case, duplicates: Iterable[Case], actor, *, comment: str = "") -
                 phone=person.phone,
                 consent_contact=person.consent_contact,
                 is_original_reporter=False,
+                confirmed_at=timezone.now() if proven else None,
+                tracking_nonce=secrets.token_hex(16) if proven else "",
             )
         close(duplicate, actor, ClosingReason.DUPLICATE, comment=comment)
         CaseEvent.objects.create(

@@ -152,6 +152,10 @@ class Complainant(models.Model):
     is_original_reporter = models.BooleanField(_("auteur du signalement"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+    # A follower's own tracking link: it exists only once they confirmed their address
+    # (`confirmed_at`), and clearing the nonce revokes it. Reporters use the complaint's link.
+    confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    tracking_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("déclarant·e")
@@ -159,6 +163,18 @@ class Complainant(models.Model):
 
     def __str__(self):
         return self.name or self.email or str(_("anonyme"))
+
+    @property
+    def tracking_token(self) -> str:
+        """The follower's own secret (empty when unconfirmed or revoked)."""
+        if not self.tracking_nonce:
+            return ""
+        message = f"follower:{self.complaint_id}:{self.pk}:{self.tracking_nonce}"
+        digest = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256)
+        return "s" + digest.hexdigest()[:31]
+
+    def check_tracking_token(self, token: str) -> bool:
+        return bool(self.tracking_nonce) and hmac.compare_digest(self.tracking_token, token or "")
 
 
 def photo_upload_path(instance, filename):
