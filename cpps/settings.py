@@ -292,3 +292,11 @@ AXES_VERBOSE = False
 # The public "already reported nearby" list: at most this many queries per client per
 # minute (counted in Django's cache).
 CPPS_NEARBY_RATE_LIMIT = int(os.environ.get("CPPS_NEARBY_RATE_LIMIT", "30"))
+
+# Intake under faults: a request the client has given up on is never committed. Past this
+# many seconds (below the usual 30 s client timeout) the intake transaction is rolled back and
+# answered 503; on PostgreSQL its statements and lock waits are bounded by the same budget.
+CPPS_INTAKE_DEADLINE_SECONDS = float(os.environ.get("CPPS_INTAKE_DEADLINE_SECONDS", "20"))
+# Open311 clients that send no Idempotency-Key: the same request from the same key within
+# this many seconds is a retry and answers the first complaint.
+CPPS_OPEN311_RETRY_WINDOW_SECONDS = int(os.environ.get("CPPS_OPEN311_RETRY_WINDOW_SECONDS", "600"))

@@ -10,17 +10,19 @@ nothing is.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doleances.choices import Precision, Status
 from doleances.dates import in_range, out_of_range_message
+from doleances.idempotency import RetryConflict, RetryKey, earlier_answer, remember
 from doleances.models import (
     Category,
     Complainant,
@@ -71,6 +73,14 @@ class ComplaintInput:
     external_id: str = ""
     media_url: str = ""
     status: str = Status.NEW
+    # A retry of this request carries the same key (doleances.idempotency).
+    retry: RetryKey | None = None
+    # time.monotonic() value past which nothing is committed: the client has given up.
+    deadline: float | None = None
+
+
+class IntakeDeadlineExceeded(OperationalError):
+    """The request took longer than its client waits: rolled back, the client retries."""
 
 
 @dataclass(frozen=True)
@@ -259,12 +269,13 @@ def file_complaint(data: ComplaintInput) -> Complaint:
             errors["location"] = [where]
     if errors:
         raise IntakeError(errors)
-    existing = find_existing(data.source, data.external_id)
+    existing = _earlier(data)
     if existing:
         return existing
     received = data.received_at or timezone.now()
     try:
         with transaction.atomic():
+            _bound_statements(data.deadline)
             number = ReferenceCounter.reserve(timezone.localtime(received).year)
             complaint = build_complaint(
                 data, where, format_reference(timezone.localtime(received).year, number)
@@ -290,10 +301,37 @@ def file_complaint(data: ComplaintInput) -> Complaint:
                 stored.image.save(f"{photo.sha256}.jpg", ContentFile(photo.content), save=False)
                 stored.save()
             complaint_filed.send(sender=Complaint, complaint=complaint)
+            if data.retry:
+                remember(data.retry, complaint)
+            if data.deadline is not None and time.monotonic() > data.deadline:
+                raise IntakeDeadlineExceeded("intake past its deadline: rolled back")
     except IntegrityError:
-        # A concurrent retry with the same external id won the race: answer with its result.
-        existing = find_existing(data.source, data.external_id)
+        # A concurrent retry with the same key won the race: answer with its result.
+        existing = _earlier(data)
         if existing:
             return existing
         raise
     return complaint
+
+
+def _earlier(data: ComplaintInput) -> Complaint | None:
+    """The complaint an earlier attempt of this request filed (same external id, or same
+    retry key), or None. Raises IntakeError when a retry key came with another request."""
+    existing = find_existing(data.source, data.external_id)
+    if existing or data.retry is None:
+        return existing
+    try:
+        return earlier_answer(data.retry)
+    except RetryConflict as exc:
+        raise IntakeError({"idempotency_key": [str(exc)]}) from None
+
+
+def _bound_statements(deadline: float | None) -> None:
+    """On PostgreSQL, no statement or lock wait of this transaction outlasts the deadline."""
+    if deadline is None or connection.vendor != "postgresql":
+        return
+    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    with connection.cursor() as cursor:
+        # SET LOCAL ends with the transaction; the values are integers we computed.
+        cursor.execute(f"SET LOCAL statement_timeout = {remaining_ms}")
+        cursor.execute(f"SET LOCAL lock_timeout = {remaining_ms}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 import h3.api.basic_int as h3
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _lazy
 
+from doleances.idempotency import RetryKey, fingerprint, header_retry_key
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, resolve_locations, validate_input
 from traitement.duplicates import find_duplicate_candidates, haversine_m
@@ -131,3 +133,22 @@ def client_over_rate(request, scope: str, per_minute: int) -> bool:
         cache.set(key, 1, timeout=120)
         count = 1
     return count > per_minute
+
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def request_fingerprint(request) -> str:
+    """What makes two deliveries the same request: its fields (files by name and size)."""
+    data = getattr(request, "data", None)  # a DRF request: JSON or form
+    if data is None:
+        data = request.POST
+    fields = dict(data.lists()) if hasattr(data, "lists") else dict(data or {})
+    files = sorted((name, f.name, f.size) for name, f in request.FILES.items())
+    fields = {k: v for k, v in fields.items() if k not in request.FILES}
+    return fingerprint(fields, files)
+
+
+def retry_key(request, scope: str) -> RetryKey | None:
+    """The retry key of the request's `Idempotency-Key` header, or None."""
+    return header_retry_key(request, scope, request_fingerprint(request), IDEMPOTENCY_WINDOW)

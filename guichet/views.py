@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,11 +58,14 @@ def report(request):
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
+            started = timezone.now()
             try:
                 complaint = file_complaint(form.to_input())
             except IntakeError as exc:
                 form.add_intake_errors(exc.errors)
             else:
+                if complaint.created_at < started:  # this form was already sent
+                    return _already_sent(request, complaint)
                 email = form.cleaned_data.get("contact_email")
                 mailed = bool(email) and send_confirmation_email(
                     complaint, email, request.build_absolute_uri(tracking_path(complaint))
@@ -91,6 +95,15 @@ def report(request):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _already_sent(request, complaint):
+    """A second delivery of a form already filed: its confirmation again for the browser
+    that filed it, a plain notice for anyone else (the token alone grants no link)."""
+    if complaint.reference in request.session.get(FILED_KEY, []):
+        return redirect("guichet:confirmation")
+    messages.info(request, _("Ce formulaire a déjà été envoyé : votre signalement est enregistré."))
+    return redirect("guichet:report")
 
 
 @never_cache
