@@ -104,14 +104,16 @@ class ComplaintCreateSerializer(serializers.Serializer):
         error_messages={"invalid": _("Le code postal compte 5 chiffres.")},
     )
     occurred_at = BoundedDateTimeField(
-        required=False, allow_null=True, help_text=_("Date et heure des faits (ISO 8601).")
+        required=False,
+        allow_null=True,
+        help_text=_("Date et heure des faits (ISO 8601, années 1900 à 2100)."),
     )
     received_at = BoundedDateTimeField(
         required=False,
         allow_null=True,
         help_text=_(
-            "Date de réception par le partenaire (ISO 8601), si le signalement a été recueilli "
-            "plus tôt ; par défaut, maintenant."
+            "Date de réception par le partenaire (ISO 8601, années 1900 à 2100), si le "
+            "signalement a été recueilli plus tôt ; par défaut, maintenant."
         ),
     )
     contact = ContactSerializer(

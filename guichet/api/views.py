@@ -125,7 +125,12 @@ class ComplaintListCreateView(GuichetAPIView):
             "récentes d'abord, paginées. Jamais de données personnelles dans la liste."
         ),
         parameters=[ComplaintFilterSerializer],
-        responses={200: ComplaintSerializer(many=True), 400: ERRORS, 401: DETAIL},
+        responses={
+            200: ComplaintSerializer(many=True),
+            400: ERRORS,
+            401: DETAIL,
+            404: OpenApiResponse(DETAIL, description=_("Cette page n'existe pas.")),
+        },
     )
     def get(self, request):
         filters = ComplaintFilterSerializer(data=request.query_params)
