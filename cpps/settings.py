@@ -111,6 +111,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{CPPS_VAR_DIR / 'cpps.sqlite3'}",
         conn_max_age=int(os.environ.get("CPPS_DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before reuse: after a database restart the first
+        # request of each worker reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
