@@ -20,8 +20,8 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import in_range, out_of_range_message
 from doleances.choices import Precision, Status
-from doleances.dates import in_range, out_of_range_message
 from doleances.idempotency import RetryConflict, RetryKey, earlier_answer, remember
 from doleances.models import (
     Category,

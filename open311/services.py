@@ -20,8 +20,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import in_range, out_of_range_message
 from doleances.choices import Channel, Status
-from doleances.dates import in_range, out_of_range_message
 from doleances.idempotency import RetryKey
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput, IntakeError, file_complaint

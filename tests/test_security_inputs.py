@@ -142,3 +142,32 @@ def test_open311_oversized_body_answers_an_open311_error(client, paris, api_key,
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/xml" if fmt == "xml" else "application/json")
     assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/comptes/audit/?since=0001-01-01",
+        "/comptes/audit/?until=9999-12-31",
+        "/comptes/audit/export.csv?since=0001-01-01",
+    ],
+)
+def test_audit_filters_refuse_absurd_dates_in_french(client, paris, admin_user, url):
+    from accounts.models import Profile
+
+    Profile.objects.create(user=admin_user, role=Role.ADMINISTRATOR)
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "hors de la période admise" in response.content.decode()
+
+
+def test_routing_rule_tester_refuses_absurd_dates(client, paris, admin_user):
+    client.force_login(admin_user)
+    category = Category.objects.get(code="bruit-rue")
+    response = client.get(
+        "/admin/traitement/routingrule/tester/",
+        {"category": category.pk, "arrondissement": 1, "moment": "0001-01-01T00:00"},
+    )
+    assert response.status_code == 200
+    assert "hors de la période admise" in response.content.decode()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import in_range
 from doleances.choices import Channel, Precision, Status
-from doleances.dates import in_range
 from doleances.models import Category, Complaint
 from doleances.models.complaint import EMAIL_MAX_LENGTH
 from doleances.services import ComplaintInput, ContactInput
@@ -37,7 +37,7 @@ class CodeField(serializers.SlugRelatedField):
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 date-time between the years every channel accepts (doleances.dates)."""
+    """An ISO 8601 date-time between the years every channel accepts (core.dates)."""
 
     default_error_messages = {
         "overflow": _("Date hors de la période admise (1900 à 2100)."),
