@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The demo runs with debug on, explicitly: the settings' default is off.
+run: export CPPS_DEBUG = 1
 run: install
 	$(BIN)/cpps setup --demo-accounts
 	$(BIN)/cpps demo --complaints $(DEMO_COMPLAINTS) --if-empty

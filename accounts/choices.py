@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Connexion")
     LOGOUT = "logout", _("Déconnexion")
     LOGIN_FAILED = "login_failed", _("Échec de connexion")
+    LOGIN_LOCKED_OUT = "login_locked_out", _("Connexion bloquée après trop d'échecs")
     PERMISSION_DENIED = "permission_denied", _("Accès refusé")
     ADMIN_CHANGE = "admin_change", _("Modification dans l'administration")
     PURGE = "purge", _("Effacement des données personnelles")

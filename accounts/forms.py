@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AuditAction
 from accounts.services import AuditFilters
+from core.dates import in_range, out_of_range_message
 
 
 class AuditFilterForm(forms.Form):
@@ -22,6 +23,10 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            if not in_range(data.get(name)):
+                self.add_error(name, out_of_range_message(str(self.fields[name].label)))
+                data.pop(name, None)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError(_("La date de début est postérieure à la date de fin."))
         return data

@@ -1,5 +1,6 @@
 """Audit of authentication and of the Django admin, connected in AccountsConfig.ready()."""
 
+from axes.signals import user_locked_out
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
@@ -28,6 +29,17 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         AuditAction.LOGIN_FAILED,
         request=request,
         details={"username": str(credentials.get("username", ""))[:150]},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts_audit_locked_out")
+def audit_locked_out(sender, request, username, ip_address, **kwargs):
+    """django-axes refused a login (too many failures for this account or this client)."""
+    log_event(
+        None,
+        AuditAction.LOGIN_LOCKED_OUT,
+        request=request,
+        details={"username": str(username or "")[:150], "ip_address": ip_address or ""},
     )
 
 

@@ -72,7 +72,7 @@ def _svg(chart_id, width, height, title, description, body: list[str]) -> SafeSt
     chart_id = escape(chart_id)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" role="img" class="chart" id="{chart_id}" '
+        f'width="{width}" height="{height}" role="img" class="chart" id="{chart_id}" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d">'
         f'<title id="{chart_id}-t">{escape(title)}</title>'
         f'<desc id="{chart_id}-d">{escape(description)}</desc>' + "".join(body) + "</svg>"

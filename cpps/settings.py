@@ -39,8 +39,11 @@ CPPS_GEO_SOURCES = {
 # Shared open data (DansMaRue taxonomy, populations...) for imports and the demo.
 CPPS_DATA_DIR = os.environ.get("CPPS_DATA_DIR") or str(BASE_DIR.parent / "shared" / "data")
 
-SECRET_KEY = os.environ.get("CPPS_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = _env_bool("CPPS_DEBUG", True)
+# Safe by default: debug is off unless asked for (`make run` asks, for the demo), and with
+# debug off the `cpps.E001` system check refuses to start on this public placeholder key.
+INSECURE_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("CPPS_SECRET_KEY") or INSECURE_SECRET_KEY
+DEBUG = _env_bool("CPPS_DEBUG", False)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("CPPS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "cpps",
     "territory",
     "accounts",
@@ -79,6 +84,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cpps.urls"
@@ -104,6 +112,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{CPPS_VAR_DIR / 'cpps.sqlite3'}",
         conn_max_age=int(os.environ.get("CPPS_DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before reuse: after a database restart the first
+        # request of each worker reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -232,10 +243,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("CPPS_LOG_LEVEL", "WARNING")},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -246,3 +253,62 @@ CPPS_HOTSPOT_RESOLUTION = int(os.environ.get("CPPS_HOTSPOT_RESOLUTION", "10"))
 # --- Prévention (axe 1 : rixes, alertes, continuum) --------------------------------------------
 # Months after which register events are reduced to monthly counts per territory and deleted.
 CPPS_PREVENTION_RETENTION_MOIS = int(os.environ.get("CPPS_PREVENTION_RETENTION_MOIS", "24"))
+
+
+# --- Safe by default: transport, content policy, login throttling, public rate limits ------
+# Cookies travel over HTTPS only unless debugging; HSTS and the HTTPS redirect are the
+# deployment's choice (README: production environment), off by default so that a plain-HTTP
+# demo keeps working.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = _env_bool("CPPS_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("CPPS_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("CPPS_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("CPPS_HSTS_PRELOAD", False)
+if _env_bool("CPPS_BEHIND_TLS_PROXY", False):
+    # The reverse proxy terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): our own origin only; map images may also come from
+# the configured tile server. No inline script or style anywhere (tests/test_security_csp.py).
+CSP_TILE_ORIGIN = "/".join(CPPS_MAP_TILE_URL.split("/")[:3]) if "://" in CPPS_MAP_TILE_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([CSP_TILE_ORIGIN] if CSP_TILE_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after CPPS_LOGIN_FAILURE_LIMIT failures an account, and
+# separately a client address, is locked out for CPPS_LOGIN_COOLOFF_MINUTES; each lock-out
+# is written to the audit log (accounts.receivers).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CPPS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("CPPS_LOGIN_COOLOFF_MINUTES", "15")) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# The public "already reported nearby" list: at most this many queries per client per
+# minute (counted in Django's cache).
+CPPS_NEARBY_RATE_LIMIT = int(os.environ.get("CPPS_NEARBY_RATE_LIMIT", "30"))
+
+# Intake under faults: a request the client has given up on is never committed. Past this
+# many seconds (below the usual 30 s client timeout) the intake transaction is rolled back and
+# answered 503; on PostgreSQL its statements and lock waits are bounded by the same budget.
+CPPS_INTAKE_DEADLINE_SECONDS = float(os.environ.get("CPPS_INTAKE_DEADLINE_SECONDS", "20"))
+# Open311 clients that send no Idempotency-Key: the same request from the same key within
+# this many seconds is a retry and answers the first complaint.
+CPPS_OPEN311_RETRY_WINDOW_SECONDS = int(os.environ.get("CPPS_OPEN311_RETRY_WINDOW_SECONDS", "600"))

@@ -3,6 +3,7 @@ before pytest-django makes Django read its settings."""
 
 import atexit
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,8 @@ os.environ.setdefault("CPPS_GEO_DIR", str(Path(os.environ["CPPS_DATA_DIR"]) / "g
 os.environ["CPPS_VAR_DIR"] = tempfile.mkdtemp(prefix="cpps-test-")
 atexit.register(shutil.rmtree, os.environ["CPPS_VAR_DIR"], ignore_errors=True)
 os.environ.setdefault("CPPS_TEST_DB_NAME", f"test_cpps_{os.getpid()}")
+# Tests run with production defaults (debug off), so they need a real key of their own.
+os.environ.setdefault("CPPS_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("CPPS_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make
 # around it are still plain synchronous code.

@@ -116,7 +116,12 @@ def purge_personal_data(
             report.media_links = media_links.count()
         else:
             report.complainants = complainants.update(
-                name="", email="", phone="", consent_contact=False, erased_at=now
+                name="",
+                email="",
+                phone="",
+                consent_contact=False,
+                tracking_nonce="",
+                erased_at=now,
             )
             files = list(photos.values_list("image", flat=True))
             report.photos, _ = photos.delete()

@@ -10,16 +10,19 @@ nothing is.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import in_range, out_of_range_message
 from doleances.choices import Precision, Status
+from doleances.idempotency import RetryConflict, RetryKey, earlier_answer, remember
 from doleances.models import (
     Category,
     Complainant,
@@ -27,7 +30,7 @@ from doleances.models import (
     Photo,
     ReferenceCounter,
 )
-from doleances.models.complaint import format_reference
+from doleances.models.complaint import EMAIL_MAX_LENGTH, email_too_long_message, format_reference
 from doleances.photos import PhotoError, clean_photo
 from doleances.signals import complaint_filed
 from territory.geocoding import get_geocoder
@@ -70,6 +73,14 @@ class ComplaintInput:
     external_id: str = ""
     media_url: str = ""
     status: str = Status.NEW
+    # A retry of this request carries the same key (doleances.idempotency).
+    retry: RetryKey | None = None
+    # time.monotonic() value past which nothing is committed: the client has given up.
+    deadline: float | None = None
+
+
+class IntakeDeadlineExceeded(OperationalError):
+    """The request took longer than its client waits: rolled back, the client retries."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +129,15 @@ def validate_input(data: ComplaintInput) -> dict[str, list[str]]:
     if "\x00" in (data.description or ""):
         errors["description"] = [_("La description contient des caractères invalides.")]
     now = timezone.now()
-    if data.occurred_at and data.occurred_at > now + timedelta(minutes=5):
+    if not in_range(data.occurred_at):
+        errors["occurred_at"] = [out_of_range_message(_("Date des faits"))]
+    elif data.occurred_at and data.occurred_at > now + timedelta(minutes=5):
         errors["occurred_at"] = [_("La date des faits ne peut pas être dans le futur.")]
+    if not in_range(data.received_at):
+        errors["received_at"] = [out_of_range_message(_("Date de réception"))]
+    email = data.contact.email.strip() if data.contact else ""
+    if len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = [email_too_long_message()]
     if (data.latitude is None) != (data.longitude is None) or (
         data.latitude is not None and not _valid_coordinates(data.latitude, data.longitude)
     ):
@@ -251,12 +269,13 @@ def file_complaint(data: ComplaintInput) -> Complaint:
             errors["location"] = [where]
     if errors:
         raise IntakeError(errors)
-    existing = find_existing(data.source, data.external_id)
+    existing = _earlier(data)
     if existing:
         return existing
     received = data.received_at or timezone.now()
     try:
         with transaction.atomic():
+            _bound_statements(data.deadline)
             number = ReferenceCounter.reserve(timezone.localtime(received).year)
             complaint = build_complaint(
                 data, where, format_reference(timezone.localtime(received).year, number)
@@ -282,10 +301,37 @@ def file_complaint(data: ComplaintInput) -> Complaint:
                 stored.image.save(f"{photo.sha256}.jpg", ContentFile(photo.content), save=False)
                 stored.save()
             complaint_filed.send(sender=Complaint, complaint=complaint)
+            if data.retry:
+                remember(data.retry, complaint)
+            if data.deadline is not None and time.monotonic() > data.deadline:
+                raise IntakeDeadlineExceeded("intake past its deadline: rolled back")
     except IntegrityError:
-        # A concurrent retry with the same external id won the race: answer with its result.
-        existing = find_existing(data.source, data.external_id)
+        # A concurrent retry with the same key won the race: answer with its result.
+        existing = _earlier(data)
         if existing:
             return existing
         raise
     return complaint
+
+
+def _earlier(data: ComplaintInput) -> Complaint | None:
+    """The complaint an earlier attempt of this request filed (same external id, or same
+    retry key), or None. Raises IntakeError when a retry key came with another request."""
+    existing = find_existing(data.source, data.external_id)
+    if existing or data.retry is None:
+        return existing
+    try:
+        return earlier_answer(data.retry)
+    except RetryConflict as exc:
+        raise IntakeError({"idempotency_key": [str(exc)]}) from None
+
+
+def _bound_statements(deadline: float | None) -> None:
+    """On PostgreSQL, no statement or lock wait of this transaction outlasts the deadline."""
+    if deadline is None or connection.vendor != "postgresql":
+        return
+    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    with connection.cursor() as cursor:
+        # SET LOCAL ends with the transaction; the values are integers we computed.
+        cursor.execute(f"SET LOCAL statement_timeout = {remaining_ms}")
+        cursor.execute(f"SET LOCAL lock_timeout = {remaining_ms}")

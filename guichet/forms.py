@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -10,9 +12,12 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from doleances.choices import OPEN_STATUSES, Channel
+from doleances.idempotency import RetryKey
 from doleances.models import Category, Complaint, Family
+from doleances.models.complaint import EMAIL_MAX_LENGTH
 from doleances.services import ComplaintInput, ContactInput
 
+FORM_TOKEN_LIFETIME = timedelta(days=1)
 PHONE_RE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
 
 
@@ -105,7 +110,11 @@ class ReportForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Courriel"),
         required=False,
-        error_messages={"invalid": _("Saisissez une adresse électronique valide.")},
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide."),
+            "max_length": _("L'adresse électronique ne doit pas dépasser 254 caractères."),
+        },
         help_text=_("Pour recevoir la référence, le lien de suivi et la réponse."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -131,9 +140,15 @@ class ReportForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
 
+    # One-time token of this form: sent twice (double click, reload, a retry after a lost
+    # answer), it files one complaint (doleances.idempotency).
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = grouped_category_choices()
+        if not self.is_bound:
+            self.initial["form_token"] = secrets.token_urlsafe(24)
 
     def clean_category(self):
         value = self.cleaned_data["category"]
@@ -169,7 +184,13 @@ class ReportForm(forms.Form):
                 consent_contact=bool(data.get("consent_contact")),
             ),
             photos=[photo] if photo else [],
+            retry=self.retry_key(),
         )
+
+    def retry_key(self) -> RetryKey | None:
+        token = self.cleaned_data.get("form_token")
+        # The token alone identifies the request: once used, the same form files nothing new.
+        return RetryKey("web", token, token, FORM_TOKEN_LIFETIME) if token else None
 
     def location_field(self) -> str:
         """Which field shows a location error: the map, the postal code or the address."""
@@ -208,7 +229,9 @@ class FollowForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Votre courriel"),
+        max_length=EMAIL_MAX_LENGTH,
         error_messages={
+            "max_length": _("L'adresse électronique ne doit pas dépasser 254 caractères."),
             "required": _("Indiquez votre adresse électronique pour suivre ce signalement."),
             "invalid": _("Saisissez une adresse électronique valide."),
         },

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 
+import h3.api.basic_int as h3
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _lazy
 
+from doleances.idempotency import RetryKey, fingerprint, header_retry_key
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, resolve_locations, validate_input
-from traitement.duplicates import find_duplicate_candidates
+from traitement.duplicates import find_duplicate_candidates, haversine_m
+
+# Enough candidates that the ten shown are the nearest by generalised distance, whatever the
+# exact order: the cut must not depend on the exact points either.
+NEARBY_SCAN_LIMIT = 200
+NEARBY_SHOWN = 10
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +58,49 @@ def send_confirmation_email(complaint: Complaint, email: str, tracking_url: str)
     return True
 
 
+# The public list reveals no more of a place than Open311 does (about 100 m): every answer is
+# a function of the H3 cells (resolution 10: hexagons 66 m a side, at least 114 m across) of
+# the query and of the complaint, never of the exact points — not the distance, not whether
+# a complaint is listed, not the order. Distances are then given in bands.
+GENERALISATION_RESOLUTION = 10
+NEARBY_RADIUS_M = 250
+DISTANCE_BANDS = ((100, _lazy("moins de 100 m")), (NEARBY_RADIUS_M, _lazy("100 à 250 m")))
+
+
+def generalised_point(latitude: float, longitude: float) -> tuple[float, float]:
+    """The centre of the resolution-10 H3 cell holding the point."""
+    return h3.cell_to_latlng(h3.latlng_to_cell(latitude, longitude, GENERALISATION_RESOLUTION))
+
+
+def distance_band(metres: float) -> str:
+    """« moins de 100 m » or « 100 à 250 m »."""
+    return str(
+        next(label for limit, label in DISTANCE_BANDS if metres < limit or limit == NEARBY_RADIUS_M)
+    )
+
+
 def nearby_reports(category: Category, latitude: float, longitude: float) -> list[dict]:
     """Open complaints of the same family near a point, as the report form shows them.
 
-    Only public facts: no description, address, exact point or personal data, so that the
-    list cannot be used to learn more about a case than its reference and stage; and never a
+    Only public facts: no description, address, exact point or personal data, and never a
     complaint of a sensitive category (violence, vulnerable people), not even its existence.
+    Whatever the point asked, a complaint can be placed no better than its H3 cell.
     """
+    here = generalised_point(latitude, longitude)
+    # A complaint is at most one cell's circumradius from its cell's centre: searching that
+    # much farther finds every complaint whose cell centre is within the radius.
+    reach = NEARBY_RADIUS_M + 2 * h3.average_hexagon_edge_length(GENERALISATION_RESOLUTION, "m")
+    found = []
+    for complaint in find_duplicate_candidates(
+        category, *here, radius_m=reach, limit=NEARBY_SCAN_LIMIT
+    ):
+        if complaint.category.is_sensitive:
+            continue
+        there = generalised_point(complaint.latitude, complaint.longitude)
+        metres = haversine_m(*here, *there)
+        if metres <= NEARBY_RADIUS_M:
+            found.append((round(metres), -complaint.received_at.timestamp(), complaint))
+    found.sort(key=lambda item: item[:2])
     return [
         {
             "reference": complaint.reference,
@@ -62,10 +109,41 @@ def nearby_reports(category: Category, latitude: float, longitude: float) -> lis
             "received_label": formats.date_format(
                 timezone.localtime(complaint.received_at), "j F Y"
             ),
-            # Rounded: exact distances from a few placed points would locate the complaint.
-            "distance_m": round(complaint.distance_m, -1),
+            "distance_label": distance_band(metres),
             "status_label": complaint.get_status_display(),
         }
-        for complaint in find_duplicate_candidates(category, latitude, longitude)
-        if not complaint.category.is_sensitive
+        for metres, _received, complaint in found[:NEARBY_SHOWN]
     ]
+
+
+def client_over_rate(request, scope: str, per_minute: int) -> bool:
+    """Count this client's requests to `scope` in the current minute (Django's cache);
+    True once over `per_minute`. The client is its address (REMOTE_ADDR, as the audit)."""
+    window = int(time.time() // 60)
+    key = f"cpps:rate:{scope}:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count this one alone
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > per_minute
+
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+def request_fingerprint(request) -> str:
+    """What makes two deliveries the same request: its fields (files by name and size)."""
+    data = getattr(request, "data", None)  # a DRF request: JSON or form
+    if data is None:
+        data = request.POST
+    fields = dict(data.lists()) if hasattr(data, "lists") else dict(data or {})
+    files = sorted((name, f.name, f.size) for name, f in request.FILES.items())
+    fields = {k: v for k, v in fields.items() if k not in request.FILES}
+    return fingerprint(fields, files)
+
+
+def retry_key(request, scope: str) -> RetryKey | None:
+    """The retry key of the request's `Idempotency-Key` header, or None."""
+    return header_retry_key(request, scope, request_fingerprint(request), IDEMPOTENCY_WINDOW)

@@ -24,4 +24,10 @@ urlpatterns = [
     path("signaler/doublons/", views.nearby, name="duplicates"),
     path("signaler/doublons/suivre/", views.follow, name="follow"),
     path("suivi/<reference:reference>/<slug:token>/", views.track, name="track"),
+    path(
+        "suivi/<reference:reference>/<slug:token>/arreter/",
+        views.stop_follow,
+        name="stop-follow",
+    ),
+    path("suivi/confirmer/<str:token>/", views.confirm_follow_view, name="confirm-follow"),
 ]

@@ -1,8 +1,10 @@
 """The resident's counter: report form, confirmation, tracking page, "already reported nearby"."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,11 +13,19 @@ from doleances.models import Complaint
 from doleances.services import IntakeError, file_complaint, outside_paris_message
 from guichet.forms import FollowForm, NearbyQueryForm, ReportForm, category_hints
 from guichet.services import (
+    client_over_rate,
     intake_errors,
     nearby_reports,
     send_confirmation_email,
 )
-from traitement.public import follow_complaint, public_case_info, public_timeline
+from traitement.followers import (
+    confirm_follow,
+    follow_complaint,
+    follower_for_token,
+    follower_from_confirmation,
+    stop_following,
+)
+from traitement.public import public_case_info, public_timeline
 
 SESSION_KEY = "guichet_last_report"
 # References filed from this browser: the tracking page shows their description only here.
@@ -47,11 +57,14 @@ def report(request):
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
+            started = timezone.now()
             try:
                 complaint = file_complaint(form.to_input())
             except IntakeError as exc:
                 form.add_intake_errors(exc.errors)
             else:
+                if complaint.created_at < started:  # this form was already sent
+                    return _already_sent(request, complaint)
                 email = form.cleaned_data.get("contact_email")
                 mailed = bool(email) and send_confirmation_email(
                     complaint, email, complaint.tracking_url(request)
@@ -83,6 +96,15 @@ def report(request):
     )
 
 
+def _already_sent(request, complaint):
+    """A second delivery of a form already filed: its confirmation again for the browser
+    that filed it, a plain notice for anyone else (the token alone grants no link)."""
+    if complaint.reference in request.session.get(FILED_KEY, []):
+        return redirect("guichet:confirmation")
+    messages.info(request, _("Ce formulaire a déjà été envoyé : votre signalement est enregistré."))
+    return redirect("guichet:report")
+
+
 @never_cache
 def confirmation(request):
     """After POST/redirect/GET: the reference and tracking link of this browser's last report."""
@@ -112,11 +134,16 @@ def track(request, reference, token):
         .first()
     )
     # One answer for an unknown reference and a wrong token: nothing to learn by probing.
-    if complaint is None or not complaint.check_tracking_token(token):
+    if complaint is None:
         raise Http404
-    # The link reaches followers too (anyone may follow a nearby complaint): the free text,
-    # which may hold personal data, is only shown back to the browser that filed it.
-    show_description = reference in request.session.get(FILED_KEY, [])
+    follower = None
+    if not complaint.check_tracking_token(token):
+        follower = follower_for_token(complaint, token)
+        if follower is None:
+            raise Http404
+    # The free text, which may hold personal data, is only shown back to the browser that
+    # filed it (never on a follower's link).
+    show_description = follower is None and reference in request.session.get(FILED_KEY, [])
     return _private(
         render(
             request,
@@ -126,15 +153,61 @@ def track(request, reference, token):
                 "show_description": show_description,
                 "case": public_case_info(complaint),
                 "timeline": public_timeline(complaint),
+                "follower": follower,
             },
         )
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_follow_view(request, token):
+    """The link of the confirmation e-mail: a button (mail scanners open links, they do not
+    submit forms), then the follower's own tracking page."""
+    follower = follower_from_confirmation(token)
+    if follower is None:
+        return render(request, "guichet/follow_confirm.html", {"expired": True}, status=404)
+    if request.method == "POST":
+        follower = confirm_follow(follower)
+        return redirect("guichet:track", follower.complaint.reference, follower.tracking_token)
+    return _private(
+        render(request, "guichet/follow_confirm.html", {"complaint": follower.complaint})
+    )
+
+
+@require_POST
+def stop_follow(request, reference, token):
+    """« Ne plus suivre » on a follower's own page: the link dies, the address is erased."""
+    complaint = Complaint.objects.filter(reference=reference).first()
+    follower = complaint and follower_for_token(complaint, token)
+    if not follower:
+        raise Http404
+    stop_following(follower)
+    messages.success(
+        request,
+        _("Vous ne suivez plus le signalement %(reference)s ; votre adresse a été effacée.")
+        % {"reference": reference},
+    )
+    return redirect("home")
 
 
 @require_GET
 @never_cache
 def nearby(request):
     """JSON for the form: open complaints of the same family near the placed point."""
+    if client_over_rate(request, "nearby", settings.CPPS_NEARBY_RATE_LIMIT):
+        response = JsonResponse(
+            {
+                "errors": {
+                    "__all__": [
+                        _("Trop de recherches en peu de temps : réessayez dans une minute.")
+                    ]
+                }
+            },
+            status=429,
+        )
+        response["Retry-After"] = "60"
+        return response
     query = NearbyQueryForm(request.GET)
     if not query.is_valid():
         return _json_errors(query)
@@ -158,16 +231,15 @@ def follow(request):
         follow_complaint(complaint, form.contact())
     except IntakeError as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
-    return _private(
-        JsonResponse(
-            {
-                "reference": complaint.reference,
-                "tracking_url": complaint.tracking_url(request),
-                "message": _(
-                    "Vous suivez le signalement %(reference)s. Un courriel avec son lien de "
-                    "suivi vous a été envoyé."
-                )
-                % {"reference": complaint.reference},
-            }
-        )
+    # Never a tracking link here: it is sent, after confirmation, to the address given.
+    return JsonResponse(
+        {
+            "reference": complaint.reference,
+            "message": _(
+                "Un courriel de confirmation a été envoyé à cette adresse. Ouvrez le lien qu'il "
+                "contient pour suivre le signalement %(reference)s et recevoir votre lien de "
+                "suivi personnel."
+            )
+            % {"reference": complaint.reference},
+        }
     )

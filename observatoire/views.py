@@ -7,6 +7,9 @@ administrators see Paris and every sector, a CSPA coordinator their own sector o
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from datetime import date, datetime
 from functools import wraps
 
@@ -208,6 +211,13 @@ def export(request, sector, name, fmt):
     return response
 
 
+def _style_hashes(html: str) -> list[str]:
+    blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks
+    ]
+
+
 @require_GET
 @observatory_view
 def barometer(request, sector):
@@ -234,7 +244,12 @@ def barometer(request, sector):
         details={"export": "barometre", "format": fmt, "month": f"{month:%Y-%m}"},
     )
     if fmt == "html":
-        return HttpResponse(path.read_text(encoding="utf-8"))
+        html = path.read_text(encoding="utf-8")
+        response = HttpResponse(html)
+        # A self-contained document (the same HTML makes the PDF): its own <style> block is
+        # allowed by its hash, nothing else inline.
+        response._csp_update = {"style-src": _style_hashes(html)}
+        return response
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 

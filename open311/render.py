@@ -7,6 +7,7 @@ JSON array of its children. The XML child of each list element is named here.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from django.http import HttpResponse
@@ -27,12 +28,17 @@ LIST_ITEMS = {
 }
 
 
+# Characters XML 1.0 cannot carry, even escaped (controls but tab and newlines, surrogates,
+# U+FFFE/U+FFFF): a client's input echoed in an error must not make the document unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _element(tag: str, value) -> ET.Element:

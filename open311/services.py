@@ -20,7 +20,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import in_range, out_of_range_message
 from doleances.choices import Channel, Status
+from doleances.idempotency import RetryKey
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput, IntakeError, file_complaint
 from open311.attributes import clean_attributes
@@ -149,9 +151,18 @@ def _postal_code_of_ban_id(address_id: str) -> str:
     return arrondissement.postal_codes.split(",")[0].strip()
 
 
-def submit_request(key: ApiKey, data: dict, answers: dict[str, list[str]]) -> Complaint:
+def submit_request(
+    key: ApiKey,
+    data: dict,
+    answers: dict[str, list[str]],
+    *,
+    retry: RetryKey | None = None,
+    deadline: float | None = None,
+) -> Complaint:
     """File one service request through the intake; `data` is a valid ServiceRequestForm's
-    cleaned data, `answers` the attribute[…] parameters. Stores nothing on error."""
+    cleaned data, `answers` the attribute[…] parameters. Stores nothing on error. A retry
+    (same `retry` key) answers the complaint the first attempt filed; past `deadline`
+    (time.monotonic()) nothing is committed."""
     category = active_category(data["service_code"])
     values, errors = clean_attributes(list(category.open311_attributes.all()), answers)
     if errors:
@@ -173,12 +184,16 @@ def submit_request(key: ApiKey, data: dict, answers: dict[str, list[str]]) -> Co
         source=key.source,
         # Stored as a link for the agents, never fetched by the server.
         media_url=data["media_url"],
+        retry=retry,
+        deadline=deadline,
     )
     try:
         with transaction.atomic():
             complaint = file_complaint(intake)
-            RequestAttributes.objects.create(
-                complaint=complaint, api_key=key, values=values, address_id=data["address_id"]
+            # A retry's complaint already has its attributes.
+            RequestAttributes.objects.get_or_create(
+                complaint=complaint,
+                defaults={"api_key": key, "values": values, "address_id": data["address_id"]},
             )
     except IntakeError as exc:
         raise Open311Error(400, *[m for messages in exc.errors.values() for m in messages]) from exc
@@ -220,6 +235,8 @@ def parse_w3c(value: str, name: str) -> datetime:
             400,
             _("%(name)s invalide : date W3C attendue (ex. 2024-01-31T00:00:00Z).") % {"name": name},
         )
+    if not in_range(moment):
+        raise Open311Error(400, out_of_range_message(name))
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 

@@ -7,13 +7,18 @@ content types, the XML shape and the error bodies, none of which DRF's conventio
 from __future__ import annotations
 
 import logging
+import time
+from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from doleances.idempotency import RetryConflict, RetryKey, fingerprint, header_retry_key
 from open311 import keys, services
 from open311.attributes import attribute_params
 from open311.errors import Open311Error
@@ -44,6 +49,11 @@ def open311_view(methods=("GET",)):
                 )
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
+            except RequestDataTooBig:
+                return respond_error(fmt, 413, [_("Requête trop volumineuse.")])
+            except SuspiciousOperation:
+                # Too many fields, malformed multipart...: the spec's error body, not an HTML page.
+                return respond_error(fmt, 400, [_("Requête invalide.")])
             except Open311Error as exc:
                 headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
                 return respond_error(fmt, exc.status, exc.descriptions, headers=headers)
@@ -76,6 +86,22 @@ def _optional_key(request, params):
     return keys.authenticate(params["api_key"], request) if params.get("api_key") else None
 
 
+def _retry_key(request, key, params) -> RetryKey:
+    """The client's Idempotency-Key header (24 hours), else the request itself: the same
+    parameters from the same API key within CPPS_OPEN311_RETRY_WINDOW_SECONDS are a retry
+    (a client that timed out and sends again), answered with the first complaint."""
+    fields = {name: params.getlist(name) for name in params if name != "api_key"}
+    digest = fingerprint(fields)
+    try:
+        header = header_retry_key(request, f"open311:{key.pk}", digest, timedelta(hours=24))
+    except RetryConflict as exc:
+        raise Open311Error(400, str(exc)) from exc
+    if header is not None:
+        return header
+    window = timedelta(seconds=settings.CPPS_OPEN311_RETRY_WINDOW_SECONDS)
+    return RetryKey(f"open311-auto:{key.pk}", digest, digest, window)
+
+
 @open311_view()
 def discovery(request, fmt):
     endpoint = request.build_absolute_uri("/open311/v2")
@@ -98,11 +124,18 @@ def requests(request, fmt):
     if request.method != "POST":
         key = _optional_key(request, params)
         return respond(fmt, "service_requests", services.find_requests(params, key))
+    started = time.monotonic()
     key = keys.authenticate(params.get("api_key", ""), request)
     form = ServiceRequestForm(params)
     if not form.is_valid():
         raise Open311Error(400, *form.error_descriptions())
-    complaint = services.submit_request(key, form.cleaned_data, attribute_params(params))
+    complaint = services.submit_request(
+        key,
+        form.cleaned_data,
+        attribute_params(params),
+        retry=_retry_key(request, key, params),
+        deadline=started + settings.CPPS_INTAKE_DEADLINE_SECONDS,
+    )
     return respond(fmt, "service_requests", services.post_response(complaint))
 
 

@@ -159,7 +159,7 @@ def import_events_csv(user, partner, raw: bytes, today: date | None = None) -> I
 
 
 def retention_months() -> int:
-    return int(getattr(settings, "CPPS_PREVENTION_RETENTION_MOIS", 24))
+    return settings.CPPS_PREVENTION_RETENTION_MOIS
 
 
 def retention_cutoff(today: date) -> date:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Desk
+from core.dates import in_range, out_of_range_message
 from doleances.choices import Priority, Status
 from doleances.models import Category
 from territory.models import Arrondissement
@@ -291,6 +292,12 @@ class RuleTesterForm(forms.Form):
     place_type = forms.ModelChoiceField(
         label=_("Type de lieu"), queryset=PlaceType.objects.all(), required=False
     )
+
+    def clean_moment(self):
+        moment = self.cleaned_data["moment"]
+        if not in_range(moment):
+            raise forms.ValidationError(out_of_range_message(str(self.fields["moment"].label)))
+        return moment
 
     def clean(self):
         from territory.services import locate

@@ -1,72 +1,15 @@
-"""What residents see and do of a case: follow a complaint instead of filing a duplicate, its
-public timeline and public facts (tracking page, Open311). No personal data leaves here."""
+"""What residents see of a case: its public timeline and public facts (tracking page,
+Open311). No personal data leaves here. Following a complaint is `traitement.followers`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from doleances.choices import Status
-from doleances.models import Complainant, Complaint
-from doleances.services import ContactInput, IntakeError
-from traitement.choices import EventKind
+from doleances.models import Complaint
 from traitement.models import Case, CaseEvent
-from traitement.notifications import send_to_residents
-from traitement.services import case_for
-
-
-def follow_complaint(complaint: Complaint, contact: ContactInput) -> Complainant:
-    """Let a resident follow an existing complaint instead of filing a duplicate.
-
-    They are stored as a follower (personal data apart, like a reporter) and receive the same
-    e-mails as the original reporter. Following twice with one address is harmless.
-    Raises IntakeError (field "contact" or "email") with a French message.
-    """
-    if contact is None or contact.is_empty():
-        raise IntakeError(
-            {
-                "contact": [
-                    _("Indiquez au moins une adresse électronique pour suivre ce signalement.")
-                ]
-            }
-        )
-    email = contact.email.strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise IntakeError({"email": [_("Adresse électronique invalide.")]}) from None
-        existing = (
-            Complainant.objects.filter(
-                complaint=complaint, email__iexact=email, erased_at__isnull=True
-            )
-            .order_by("pk")
-            .first()
-        )
-        if existing:
-            return existing
-    with transaction.atomic():
-        case = case_for(complaint)
-        follower = Complainant.objects.create(
-            complaint=complaint,
-            name=contact.name.strip()[:150],
-            email=email,
-            phone=contact.phone.strip()[:30],
-            consent_contact=contact.consent_contact,
-            is_original_reporter=False,
-        )
-        CaseEvent.objects.create(
-            case=case,
-            kind=EventKind.FOLLOWER,
-            comment=_("Une personne suit désormais ce signalement."),
-        )
-        if email:
-            send_to_residents(complaint, "follow", {}, addresses=[email])
-    return follower
 
 
 def public_timeline(complaint: Complaint) -> list[dict]:

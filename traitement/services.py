@@ -15,6 +15,7 @@ Workflow (French labels in doleances.choices.Status; Open311's mapping in open31
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -528,6 +529,9 @@ def merge(main: Case, duplicates: Iterable[Case], actor, *, comment: str = "") -
             if person.email and person.email.lower() in known:
                 continue
             known.add(person.email.lower())
+            # Who had proven their address (by filing, or by confirming) keeps the news, with
+            # a link of their own to the main case; an unconfirmed follower stays unconfirmed.
+            proven = person.is_original_reporter or person.confirmed_at is not None
             Complainant.objects.create(
                 complaint_id=main.pk,
                 name=person.name,
@@ -535,6 +539,8 @@ def merge(main: Case, duplicates: Iterable[Case], actor, *, comment: str = "") -
                 phone=person.phone,
                 consent_contact=person.consent_contact,
                 is_original_reporter=False,
+                confirmed_at=timezone.now() if proven else None,
+                tracking_nonce=secrets.token_hex(16) if proven else "",
             )
         close(duplicate, actor, ClosingReason.DUPLICATE, comment=comment)
         CaseEvent.objects.create(

@@ -1,4 +1,5 @@
 from .complaint import Complainant, Complaint, Photo, ReferenceCounter
+from .idempotency import IntakeKey
 from .taxonomy import Category, DansMaRueType, Family
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "Complaint",
     "DansMaRueType",
     "Family",
+    "IntakeKey",
     "Photo",
     "ReferenceCounter",
 ]

@@ -31,6 +31,18 @@ class ReferenceCounter(models.Model):
         return cls.objects.get(year=year).last - count + 1
 
 
+# RFC 5321 bounds a deliverable address to 254 characters; every channel that takes one
+# checks this bound (form, API, Open311), the column holds no more.
+EMAIL_MAX_LENGTH = 254
+
+
+def email_too_long_message() -> str:
+    return str(
+        _("L'adresse électronique ne doit pas dépasser %(limit)d caractères.")
+        % {"limit": EMAIL_MAX_LENGTH}
+    )
+
+
 def format_reference(year: int, number: int) -> str:
     return f"DOL-{year}-{number:06d}"
 
@@ -129,15 +141,20 @@ class Complaint(models.Model):
     def check_tracking_token(self, token: str) -> bool:
         return hmac.compare_digest(self.tracking_token, token or "")
 
-    def tracking_url(self, request=None) -> str:
-        """The resident's private tracking link, absolute: from the request when there is one,
-        else from `CPPS_PUBLIC_URL` (e-mails sent outside a request). The page is served by the
-        public counter under the URL name "guichet:track" (named, not imported: no upward
-        import)."""
-        path = reverse("guichet:track", args=[self.reference, self.tracking_token])
-        if request is not None:
-            return request.build_absolute_uri(path)
-        return settings.CPPS_PUBLIC_URL.rstrip("/") + path
+    def tracking_url(self, request=None, token: str | None = None) -> str:
+        """A private tracking link, absolute: the reporter's (the complaint's own token) unless
+        a follower's `token` is given. The page is served by the public counter under the URL
+        name "guichet:track" (named, not imported: no upward import)."""
+        path = reverse("guichet:track", args=[self.reference, token or self.tracking_token])
+        return absolute_url(path, request)
+
+
+def absolute_url(path: str, request=None) -> str:
+    """`path` made absolute: from the request when there is one, else from `CPPS_PUBLIC_URL`
+    (e-mails sent outside a request)."""
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.CPPS_PUBLIC_URL.rstrip("/") + path
 
 
 class Complainant(models.Model):
@@ -145,12 +162,16 @@ class Complainant(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="complainants")
     name = models.CharField(_("nom"), max_length=150, blank=True)
-    email = models.EmailField(_("courriel"), blank=True)
+    email = models.EmailField(_("courriel"), max_length=EMAIL_MAX_LENGTH, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     consent_contact = models.BooleanField(_("accepte d'être recontacté·e"), default=False)
     is_original_reporter = models.BooleanField(_("auteur du signalement"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+    # A follower's own tracking link: it exists only once they confirmed their address
+    # (`confirmed_at`), and clearing the nonce revokes it. Reporters use the complaint's link.
+    confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
+    tracking_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("déclarant·e")
@@ -158,6 +179,26 @@ class Complainant(models.Model):
 
     def __str__(self):
         return self.name or self.email or str(_("anonyme"))
+
+    @property
+    def tracking_token(self) -> str:
+        """The follower's own secret (empty when unconfirmed or revoked)."""
+        if not self.tracking_nonce:
+            return ""
+        message = f"follower:{self.complaint_id}:{self.pk}:{self.tracking_nonce}"
+        digest = hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256)
+        return "s" + digest.hexdigest()[:31]
+
+    def check_tracking_token(self, token: str) -> bool:
+        return bool(self.tracking_nonce) and hmac.compare_digest(self.tracking_token, token or "")
+
+    def tracking_url(self, request=None) -> str:
+        """This person's own link: the complaint's for a reporter, their own for a follower
+        (empty while a follower has not confirmed their address)."""
+        if self.is_original_reporter:
+            return self.complaint.tracking_url(request)
+        token = self.tracking_token
+        return self.complaint.tracking_url(request, token=token) if token else ""
 
 
 def photo_upload_path(instance, filename):

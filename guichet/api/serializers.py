@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.dates import in_range
 from doleances.choices import Channel, Precision, Status
 from doleances.models import Category, Complaint
+from doleances.models.complaint import EMAIL_MAX_LENGTH
 from doleances.services import ComplaintInput, ContactInput
 
 
@@ -33,11 +35,27 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date-time between the years every channel accepts (core.dates)."""
+
+    default_error_messages = {
+        "overflow": _("Date hors de la période admise (1900 à 2100)."),
+    }
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not in_range(moment):
+            self.fail("overflow")
+        return moment
+
+
 class ContactSerializer(serializers.Serializer):
     name = serializers.CharField(
         required=False, allow_blank=True, max_length=150, help_text=_("Nom ou prénom.")
     )
-    email = serializers.EmailField(required=False, allow_blank=True, help_text=_("Courriel."))
+    email = serializers.EmailField(
+        required=False, allow_blank=True, max_length=EMAIL_MAX_LENGTH, help_text=_("Courriel.")
+    )
     phone = serializers.CharField(
         required=False, allow_blank=True, max_length=30, help_text=_("Téléphone.")
     )
@@ -84,15 +102,17 @@ class ComplaintCreateSerializer(serializers.Serializer):
         help_text=_("Code postal (75001 à 75020, 75116)."),
         error_messages={"invalid": _("Le code postal compte 5 chiffres.")},
     )
-    occurred_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text=_("Date et heure des faits (ISO 8601).")
+    occurred_at = BoundedDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_("Date et heure des faits (ISO 8601, années 1900 à 2100)."),
     )
-    received_at = serializers.DateTimeField(
+    received_at = BoundedDateTimeField(
         required=False,
         allow_null=True,
         help_text=_(
-            "Date de réception par le partenaire (ISO 8601), si le signalement a été recueilli "
-            "plus tôt ; par défaut, maintenant."
+            "Date de réception par le partenaire (ISO 8601, années 1900 à 2100), si le "
+            "signalement a été recueilli plus tôt ; par défaut, maintenant."
         ),
     )
     contact = ContactSerializer(
@@ -294,12 +314,14 @@ def _start_of_day(value) -> datetime:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
-class DateOrDateTimeField(serializers.DateTimeField):
+class DateOrDateTimeField(BoundedDateTimeField):
     """`2024-05-01` (midnight, Paris time) or a full ISO 8601 date-time."""
 
     def to_internal_value(self, value):
         if isinstance(value, str) and len(value) == 10:
             date = serializers.DateField().to_internal_value(value)
+            if not in_range(date):
+                self.fail("overflow")
             return _start_of_day(date)
         return super().to_internal_value(value)
 

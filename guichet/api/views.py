@@ -1,10 +1,18 @@
 """REST API for partners' systems: file complaints, read and list them within one's scope."""
 
+import time
+
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.pagination import PageNumberPagination
@@ -15,6 +23,7 @@ from rest_framework.response import Response
 from accounts.audit import log_personal_data_read
 from accounts.choices import Role
 from accounts.permissions import profile_of, role_of
+from doleances.idempotency import RetryConflict
 from doleances.models import Category, Complaint
 from doleances.services import IntakeError, file_complaint
 from guichet.api.errors import PayloadTooLarge, api_exception_handler
@@ -26,6 +35,7 @@ from guichet.api.serializers import (
     ComplaintFilterSerializer,
     ComplaintSerializer,
 )
+from guichet.services import retry_key
 from traitement.scope import can_view_personal_data, visible_complaints
 
 ERRORS = OpenApiResponse(
@@ -40,6 +50,17 @@ ERRORS = OpenApiResponse(
     description=_('Erreurs par champ, en français : {"errors": {champ: [messages]}}.'),
 )
 DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "Clé unique choisie par le client pour ce dépôt (255 caractères au plus) : un nouvel "
+        "envoi avec la même clé et le même contenu, dans les 24 heures, renvoie la doléance "
+        "déjà créée (200) au lieu d'un doublon."
+    ),
+    type={"type": "string", "maxLength": 255, "pattern": "^[!-~]+$"},
+)
 
 
 class IsPartnerSystem(BasePermission):
@@ -105,7 +126,12 @@ class ComplaintListCreateView(GuichetAPIView):
             "récentes d'abord, paginées. Jamais de données personnelles dans la liste."
         ),
         parameters=[ComplaintFilterSerializer],
-        responses={200: ComplaintSerializer(many=True), 400: ERRORS, 401: DETAIL},
+        responses={
+            200: ComplaintSerializer(many=True),
+            400: ERRORS,
+            401: DETAIL,
+            404: OpenApiResponse(DETAIL, description=_("Cette page n'existe pas.")),
+        },
     )
     def get(self, request):
         filters = ComplaintFilterSerializer(data=request.query_params)
@@ -137,7 +163,15 @@ class ComplaintListCreateView(GuichetAPIView):
             401: DETAIL,
             403: DETAIL,
             413: ERRORS,
+            503: OpenApiResponse(
+                DETAIL,
+                description=_(
+                    "Base momentanément indisponible : rien n'a été enregistré, réessayez "
+                    "(avec la même clé d'idempotence)."
+                ),
+            ),
         },
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request):
         if _content_length(request) > (
@@ -146,14 +180,25 @@ class ComplaintListCreateView(GuichetAPIView):
             raise PayloadTooLarge
         payload = ComplaintCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        data = payload.to_input(source=api_source(request.user))
+        data.deadline = time.monotonic() + settings.CPPS_INTAKE_DEADLINE_SECONDS
         started = timezone.now()
-        try:
-            complaint = file_complaint(payload.to_input(source=api_source(request.user)))
-        except IntakeError as exc:
-            raise serializers.ValidationError(exc.errors) from exc
-        # An idempotent retry answers with the complaint stored by an earlier request.
+        # The answer is built before the commit, from rows read in the same transaction: if
+        # the database fails while it is built, nothing was stored (a 5xx means "not stored").
+        with transaction.atomic():
+            try:
+                data.retry = retry_key(request, f"api:{request.user.pk}")
+                complaint = file_complaint(data)
+            except RetryConflict as exc:
+                raise serializers.ValidationError({"idempotency_key": [str(exc)]}) from exc
+            except IntakeError as exc:
+                raise serializers.ValidationError(exc.errors) from exc
+            complaint = Complaint.objects.select_related(
+                "category__family", "quartier", "arrondissement", "sector"
+            ).get(pk=complaint.pk)
+            body = ComplaintCreatedSerializer(complaint, context={"request": request}).data
+        # A retry answers with the complaint stored by an earlier request.
         created = complaint.created_at >= started
-        body = ComplaintCreatedSerializer(complaint, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -243,6 +243,28 @@ PUBLIC_PAGES = [
         args=lambda w: (w["case_other_desk"].reference, w["case_own"].tracking_token),
         label="another complaint's token",
     ),
+    # A follower's confirmation link and their own link's « Ne plus suivre »: a forged or
+    # expired confirmation, or the reporter's token, reaches nothing.
+    Page("guichet:confirm-follow", everyone(404), args=("forge",), label="forged token"),
+    Page(
+        "guichet:confirm-follow",
+        everyone(404),
+        args=("forge",),
+        method="post",
+        label="forged token",
+    ),
+    Page(
+        "guichet:stop-follow",
+        everyone(404),
+        args=lambda w: (w["case_own"].reference, w["case_own"].tracking_token),
+        method="post",
+        label="the reporter's own link cannot be revoked by this form",
+    ),
+    Page(
+        "guichet:stop-follow",
+        everyone(405),
+        args=lambda w: (w["case_own"].reference, w["case_own"].tracking_token),
+    ),
     Page("territory:locate", everyone(), query={"lat": LAT, "lon": LON}),
     Page("territory:locate", everyone(400), label="no point"),
     *(Page("territory:geojson", everyone(), args=(level,)) for level in ("quartiers", "secteurs")),
@@ -381,6 +403,10 @@ ADMIN_CHANGELISTS = (
             "schoolholiday",
         )
     ),
+    # django-axes' login attempts and lock-outs (who tried which account from where).
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+    "axes_accesslog",
 )
 ADMIN_APPS = (
     "auth",

@@ -45,7 +45,7 @@ def test_nearby_open_complaint_of_the_same_family_is_listed(client, reported):
     [item] = response.json()["results"]
     assert item["reference"] == reported.reference
     assert item["category"] == "Bruit d'un établissement (bar, restaurant, club)"
-    assert 30 <= item["distance_m"] <= 80
+    assert item["distance_label"] == "moins de 100 m"
     assert item["status_label"] == "Nouvelle"
     assert item["received_label"]
     # Public facts only.
@@ -57,7 +57,7 @@ def test_nearby_open_complaint_of_the_same_family_is_listed(client, reported):
         "category",
         "received_at",
         "received_label",
-        "distance_m",
+        "distance_label",
         "status_label",
     }
 
@@ -91,11 +91,6 @@ def offered(client, complaint):
     assert complaint.reference in [r["reference"] for r in results]
 
 
-def test_distances_shown_to_residents_are_rounded_to_ten_metres(client, reported):
-    [item] = nearby(client, "bruit-rue", CLOSE_BY).json()["results"]
-    assert item["distance_m"] % 10 == 0
-
-
 def test_follow_an_open_complaint(client, reported, django_capture_on_commit_callbacks):
     offered(client, reported)
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,14 +100,48 @@ def test_follow_an_open_complaint(client, reported, django_capture_on_commit_cal
         )
     assert response.status_code == 200
     body = response.json()
-    assert body["tracking_url"].endswith(f"/suivi/{reported.reference}/{reported.tracking_token}/")
-    assert reported.reference in body["message"]
+    # Never a tracking link in the answer: the reporter's link stays the reporter's.
+    assert "tracking_url" not in body and "/suivi/" not in response.content.decode()
+    assert reported.tracking_token not in response.content.decode()
+    assert reported.reference in body["message"] and "confirmation" in body["message"]
     follower = Complainant.objects.get(email="voisin@example.org")
     assert follower.complaint == reported and not follower.is_original_reporter
-    assert [m.to for m in mail.outbox] == [["voisin@example.org"]]
-    # The follower's browser sees the case, not the first reporter's text.
-    page = client.get(body["tracking_url"]).content.decode()
-    assert reported.reference in page and "Musique" not in page
+    assert follower.confirmed_at is None
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["voisin@example.org"]
+    assert reported.tracking_token not in confirmation.body
+    confirm_path = "/suivi/confirmer/" + confirmation.body.split("/suivi/confirmer/")[1].split()[0]
+    # Opening the link (as a mail scanner would) confirms nothing; the button does.
+    assert client.get(confirm_path).status_code == 200
+    assert Complainant.objects.get(pk=follower.pk).confirmed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(confirm_path)
+    follower.refresh_from_db()
+    own_path = f"/suivi/{reported.reference}/{follower.tracking_token}/"
+    assert confirmed.status_code == 302 and confirmed["Location"] == own_path
+    assert follower.tracking_token != reported.tracking_token
+    assert own_path in mail.outbox[1].body
+    # The follower's page shows the case, not the first reporter's text, and « Ne plus suivre ».
+    page = client.get(own_path).content.decode()
+    assert reported.reference in page and "Musique" not in page and "Ne plus suivre" in page
+    assert client.post(own_path + "arreter/").status_code == 302
+    assert client.get(own_path).status_code == 404
+    assert Complainant.objects.get(pk=follower.pk).email == ""
+    # The reporter's own link still works.
+    assert client.get(f"/suivi/{reported.reference}/{reported.tracking_token}/").status_code == 200
+
+
+def test_a_forged_or_expired_confirmation_confirms_nothing(client, reported):
+    from django.core import signing
+
+    from traitement.followers import CONFIRM_SALT
+
+    reporter = reported.complainants.get().pk
+    other_purpose = signing.dumps(reporter, salt="autre-chose")
+    # Even signed for this purpose, the reporter's own row is no follower to confirm.
+    not_a_follower = signing.dumps(reporter, salt=CONFIRM_SALT, compress=True)
+    for token in ("forge", other_purpose, not_a_follower):
+        assert client.post(f"/suivi/confirmer/{token}/").status_code == 404
 
 
 @pytest.mark.parametrize(

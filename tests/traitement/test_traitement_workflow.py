@@ -11,6 +11,7 @@ from accounts.models import Desk
 from doleances.choices import OPEN_STATUSES, Status
 from doleances.models import Category, Complainant
 from doleances.services import ContactInput
+from traitement import followers as following
 from traitement import public, services
 from traitement.checks import every_complaint_has_its_case
 from traitement.choices import ClosingReason, EventKind
@@ -225,7 +226,9 @@ def test_merge_keeps_the_duplicate_reporters_informed(
 ):
     main = file_at("bruit-rue", email="premiere@example.org")
     duplicate = file_at("bruit-rue", email="seconde@example.org")
-    public.follow_complaint(duplicate, ContactInput(email="voisin@example.org"))
+    following.confirm_follow(
+        following.follow_complaint(duplicate, ContactInput(email="voisin@example.org"))
+    )
     main_case, duplicate_case = services.case_for(main), services.case_for(duplicate)
     with django_capture_on_commit_callbacks(execute=True):
         services.merge(main_case, [duplicate_case], agent)

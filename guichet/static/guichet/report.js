@@ -84,14 +84,8 @@
           email.focus();
           return;
         }
-        box.replaceChildren(
-          el("p", { "class": "success", role: "status" }, answer.message),
-          (function () {
-            var p = el("p", {}, "Lien de suivi : ");
-            p.append(el("a", { href: answer.tracking_url, "class": "lien-suivi-doublon" }, answer.tracking_url));
-            return p;
-          })()
-        );
+        // No link here: the follower's own link comes by e-mail, once the address is confirmed.
+        box.replaceChildren(el("p", { "class": "success", role: "status" }, answer.message));
       }).catch(function () {
         message.textContent = "Le suivi n'a pas pu être enregistré. Réessayez.";
         message.hidden = false;
@@ -112,7 +106,7 @@
       li.append(
         el("strong", {}, item.category),
         document.createTextNode(" — " + item.reference + ", signalé le " + item.received_label +
-          ", à environ " + item.distance_m + " m — " + item.status_label + " ")
+          ", à " + item.distance_label + " — " + item.status_label + " ")
       );
       var open = el("button", { type: "button", "class": "secondary", "aria-expanded": "false",
         "aria-controls": "suivre-" + index }, "Suivre ce signalement");

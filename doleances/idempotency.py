@@ -1,0 +1,90 @@
+"""Recognising a retry: the same key for the same request answers the complaint it filed.
+
+Clients retry when an answer is lost (timeout, dropped connection, 503). A retry carries the
+same key — the web form's one-time token, the `Idempotency-Key` header of the REST API and
+Open311, or for Open311 clients that send none, the fingerprint of the request itself — and
+`file_complaint` answers with the complaint already filed instead of a second one. The key is
+written in the transaction that stores the complaint, so it exists exactly when the complaint
+does. The same key sent with a different request is refused: it is a client's bug.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doleances.models import Complaint, IntakeKey
+
+KEY_MAX_LENGTH = 255
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+_PRINTABLE_ASCII = re.compile(r"^[!-~]{1,255}$")
+
+
+class RetryConflict(Exception):
+    """The key was already used for another request; the message is French."""
+
+
+@dataclass(frozen=True)
+class RetryKey:
+    scope: str  # channel and client: keys of different clients never meet
+    key: str
+    fingerprint: str
+    window: timedelta
+
+
+def fingerprint(*parts) -> str:
+    """A digest of what makes two requests the same request."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def earlier_answer(retry: RetryKey) -> Complaint | None:
+    """The complaint filed with this key within its window, or None. Raises RetryConflict
+    when the key came with another request."""
+    row = (
+        IntakeKey.objects.filter(scope=retry.scope[:100], key=retry.key[:KEY_MAX_LENGTH])
+        .select_related("complaint")
+        .first()
+    )
+    if row is None:
+        return None
+    if row.created_at < timezone.now() - retry.window:
+        row.delete()  # expired: the key may be used afresh
+        return None
+    if row.fingerprint != retry.fingerprint:
+        raise RetryConflict(
+            _(
+                "Cette clé d'idempotence a déjà servi pour une autre requête : "
+                "utilisez une clé nouvelle pour chaque signalement."
+            )
+        )
+    return row.complaint
+
+
+def remember(retry: RetryKey, complaint: Complaint) -> None:
+    """Call inside the transaction that stores `complaint`."""
+    IntakeKey.objects.create(
+        scope=retry.scope[:100],
+        key=retry.key[:KEY_MAX_LENGTH],
+        fingerprint=retry.fingerprint,
+        complaint=complaint,
+    )
+
+
+def header_retry_key(request, scope: str, digest: str, window: timedelta) -> RetryKey | None:
+    """The retry key of the request's `Idempotency-Key` header, or None. Raises
+    RetryConflict when the header is malformed."""
+    key = request.META.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not _PRINTABLE_ASCII.match(key):
+        raise RetryConflict(
+            _("L'en-tête Idempotency-Key attend 1 à 255 caractères ASCII visibles.")
+        )
+    return RetryKey(scope, key, digest, window)
