@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_audit_append_only_triggers"),
+        ("accounts", "0004_prevention_partner_role"),
     ]
 
     operations = [
