@@ -20,8 +20,8 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(BIN)/cpps setup --demo-accounts
 	$(BIN)/cpps demo --complaints $(DEMO_COMPLAINTS) --if-empty
-	@echo "cpps : ouvrez http://$(HOST)/"
-	$(BIN)/cpps runserver $(HOST)
+	@echo "cpps : ouvrez http://$(HOST)/ (serveur web et worker ; Ctrl-C arrête les deux)"
+	$(BIN)/cpps run $(HOST)
 
 test: install lint test-sqlite test-postgres
 
