@@ -258,3 +258,32 @@ CPPS_SCHEDULER_TICK_SECONDS = float(os.environ.get("CPPS_SCHEDULER_TICK_SECONDS"
 CPPS_EMAIL_TRANSPORT = EMAIL_BACKEND
 EMAIL_BACKEND = "operations.mail.QueuedEmailBackend"
 CPPS_EMAIL_RETRY_SECONDS = float(os.environ.get("CPPS_EMAIL_RETRY_SECONDS", "60"))
+# Health (/sante/: 503 when the worker was not seen for WORKER_MAX_AGE s or the store is older
+# than STORE_MAX_AGE s), Prometheus metrics (/metrics, for these networks or this bearer token),
+# request ids and JSON-lines logs without personal data (cpps.operation).
+CPPS_HEALTH_WORKER_MAX_AGE = float(os.environ.get("CPPS_HEALTH_WORKER_MAX_AGE", "60"))
+CPPS_HEALTH_STORE_MAX_AGE = float(os.environ.get("CPPS_HEALTH_STORE_MAX_AGE", "300"))
+CPPS_METRICS_ALLOWED_IPS = [
+    n for n in os.environ.get("CPPS_METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if n
+]
+CPPS_METRICS_TOKEN = os.environ.get("CPPS_METRICS_TOKEN", "")
+MIDDLEWARE = ["cpps.operation.RequestMiddleware", *MIDDLEWARE]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cpps.operation.RequestIdFilter"}},
+    "formatters": {"json": {"()": "cpps.operation.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("CPPS_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "cpps.request": {"level": os.environ.get("CPPS_REQUEST_LOG_LEVEL", "INFO")},
+        # Django's own request warnings quote the path (tracking tokens): errors only.
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from cpps import views
+from cpps import operation, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,8 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("observatoire/", include("observatoire.urls")),
     path("contrat/", include("contrat.urls")),
+    path("sante/", operation.health, name="health"),
+    path("metrics", operation.metrics, name="metrics"),
 ]
 
 # Refusals get a French page and an audit event.

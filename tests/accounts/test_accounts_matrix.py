@@ -188,6 +188,10 @@ EMAIL = "camille.martin@example.org"
 # guichet/services.py nearby_reports(), guichet/forms.py FollowForm.clean_reference()).
 PUBLIC_PAGES = [
     Page("home", everyone()),
+    # Operation (issue 12): health is public (no worker runs here: 503); metrics only from
+    # the allowed addresses (the test client is 127.0.0.1) — refusals in tests/operations.
+    Page("health", everyone(503)),
+    Page("metrics", everyone()),
     Page("login", everyone()),
     Page("login", everyone(), method="post", data={"username": "x", "password": "y"}),
     Page("logout", everyone(302), method="post"),
@@ -360,6 +364,10 @@ ADMIN_CHANGELISTS = (
     "contrat_indicator",
     "contrat_indicatorvalue",
     "contrat_computedrefresh",
+    "operations_scheduledtask",
+    "operations_outgoingmail",
+    "operations_workerheartbeat",
+    "django_tasks_db_dbtaskresult",
 )
 ADMIN_APPS = (
     "auth",
@@ -370,6 +378,8 @@ ADMIN_APPS = (
     "traitement",
     "open311",
     "contrat",
+    "operations",
+    "django_tasks_db",
 )
 ADMIN_CHANGE_PAGES = {
     "auth_user": lambda w: w["case_agent"].pk,
