@@ -242,8 +242,10 @@ X_FRAME_OPTIONS = "DENY"
 # PostgreSQL, no other server); "rq" puts them on Redis for larger deployments; "immediate"
 # runs them in place (tests). `cpps worker` runs them, its scheduler enqueues the periodic
 # ones (`operations.ScheduledTask`, in the admin).
-INSTALLED_APPS += ["django_tasks", "django_tasks_db", "django_rq", "operations"]
 CPPS_TASKS_BACKEND = os.environ.get("CPPS_TASKS_BACKEND", "database")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "operations"]
+if CPPS_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its queue dashboard in the admin
 CPPS_REDIS_URL = os.environ.get("CPPS_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": CPPS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 CPPS_TASK_BACKENDS = {

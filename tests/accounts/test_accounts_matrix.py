@@ -367,7 +367,7 @@ ADMIN_CHANGELISTS = (
     "operations_scheduledtask",
     "operations_outgoingmail",
     "operations_workerheartbeat",
-    "django_tasks_db_dbtaskresult",
+    "django_tasks_database_dbtaskresult",
 )
 ADMIN_APPS = (
     "auth",
@@ -379,7 +379,7 @@ ADMIN_APPS = (
     "open311",
     "contrat",
     "operations",
-    "django_tasks_db",
+    "django_tasks_database",
 )
 ADMIN_CHANGE_PAGES = {
     "auth_user": lambda w: w["case_agent"].pk,
