@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import signal
 import subprocess
 import time
 import urllib.error
@@ -140,3 +142,33 @@ def test_logs_are_json_with_a_request_id_and_no_personal_data(client, paris, cap
     text = "\n".join(lines)
     for secret in (name, "Dupontel", email, "0612345678", phone, complaint.tracking_token):
         assert secret not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cpps_run_starts_web_and_worker_and_one_ctrl_c_stops_both(paris_live):
+    """`make run`'s last step: one command, one Ctrl-C (SIGINT to the terminal's group)."""
+    port = free_port()
+    env = child_env("database", CPPS_SCHEDULER_TICK_SECONDS="1")
+    run = subprocess.Popen(
+        cpps("run", f"127.0.0.1:{port}", "--serve"), env=env, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            assert run.poll() is None
+            try:
+                if get(f"http://127.0.0.1:{port}/sante/")[0] == 200:  # web and worker up
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail("cpps run: not healthy after 90 s")
+        os.killpg(run.pid, signal.SIGINT)
+        assert run.wait(timeout=60) == 0
+        with pytest.raises(OSError):
+            get(f"http://127.0.0.1:{port}/sante/")
+        assert subprocess.run(["pgrep", "-s", str(run.pid)], capture_output=True).stdout == b""
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
