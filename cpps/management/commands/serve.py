@@ -57,6 +57,8 @@ class Command(BaseCommand):
             # request id): gunicorn's own would print paths with tracking tokens.
             "--error-logfile",
             "-",
+            # The control socket's default path is per user: two servers would share it.
+            "--no-control-socket",
             "--forwarded-allow-ips",
             os.environ.get("CPPS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
