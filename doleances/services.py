@@ -257,7 +257,7 @@ def file_complaint(data: ComplaintInput) -> Complaint:
     received = data.received_at or timezone.now()
     try:
         with transaction.atomic():
-            number = ReferenceCounter.reserve(timezone.localtime(received).year)
+            [number] = ReferenceCounter.reserve(timezone.localtime(received).year)
             complaint = build_complaint(
                 data, where, format_reference(timezone.localtime(received).year, number)
             )
