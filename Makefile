@@ -22,8 +22,8 @@ run: export CPPS_DEBUG = 1
 run: install
 	$(BIN)/cpps setup --demo-accounts
 	$(BIN)/cpps demo --complaints $(DEMO_COMPLAINTS) --if-empty
-	@echo "cpps : ouvrez http://$(HOST)/"
-	$(BIN)/cpps runserver $(HOST)
+	@echo "cpps : ouvrez http://$(HOST)/ (serveur web et worker ; Ctrl-C arrête les deux)"
+	$(BIN)/cpps run $(HOST)
 
 test: install lint test-sqlite test-postgres
 

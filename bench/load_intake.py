@@ -8,7 +8,11 @@ referentials), one partner account with a REST API token, one Open311 key
 * baseline: a few hundred complaints sent one at a time (concurrency 1), same mix;
 * load: N complaints (default 10,000), half through the REST API (JSON, token, a unique
   `external_id` each), half through Open311 (form-encoded, api_key, a unique marker in the
-  description since GeoReport v2 has no client id), from C client threads (default 32).
+  description since GeoReport v2 has no client id), from C client threads (default 32);
+* minimal view (the baseline of issue 12): the same number of requests, same concurrency,
+  to the same gunicorn running a minimal Django view that inserts one row into the same
+  complaint table (bench/minimal_settings.py, bench/minimal_urls.py; not in cpps's URLs).
+  Targets: intake throughput ≥ 1/3 of it, server CPU ≤ 8 ms per complaint.
 
 No retries: every answer is counted as it came (2xx, 4xx, 5xx, transport error). Afterwards the
 database is checked: every 2xx reference stored exactly once under its own id or marker, no
@@ -194,6 +198,8 @@ def children_cpu_seconds() -> float:
 
 
 def start_server(env: dict, args, log_path: Path) -> Server:
+    """The server under test; with DJANGO_SETTINGS_MODULE=bench.minimal_settings in `env`,
+    the same server running the minimal baseline view instead of cpps's URLs."""
     port = free_port()
     if args.server == "gunicorn":
         gunicorn = BIN / "gunicorn"
@@ -572,6 +578,7 @@ def run_database(db: str, args, workdir: Path) -> dict:
             server.stop()
         server_cpu = children_cpu_seconds() - cpu_before
         stored = run_child("verify", env, tag)
+        minimal = run_minimal(env, args, var_dir, catalogue, load_jobs)
         checks = verify([baseline, load], stored)
         log = server.log_findings()
         if log["tracebacks"] or log["database_is_locked"]:
@@ -606,7 +613,14 @@ def run_database(db: str, args, workdir: Path) -> dict:
         "server_cores_used": round(server_cpu / (baseline.seconds + load.seconds), 2),
         "checks": checks,
         "server_log": log,
+        "minimal_view": minimal,
+        # Targets of issue 12: intake ≥ 1/3 of the minimal view's throughput behind the same
+        # server, ≤ 8 ms of server CPU per complaint.
+        "throughput_vs_minimal": round(overall["throughput_rps"] / minimal["throughput_rps"], 3),
     }
+    result["targets_met"] = (
+        result["throughput_vs_minimal"] >= 1 / 3 and result["server_cpu_ms_per_request"] <= 8
+    )
     result["ok"] = (
         checks["consistent"]
         and result["not_sent"] == 0
@@ -615,6 +629,41 @@ def run_database(db: str, args, workdir: Path) -> dict:
         and overall["transport_errors"] == 0
         and base["http_5xx"] + base["http_4xx"] + base["transport_errors"] == 0
     )
+    return result
+
+
+def run_minimal(env: dict, args, var_dir: Path, catalogue: Catalogue, jobs: list[Job]) -> dict:
+    """The baseline in the same run: the same number of complaints, same concurrency, posted
+    to a minimal Django view that inserts one row into the same complaint table, behind the
+    same server (bench/minimal_urls.py)."""
+    tag = f"minimal-{secrets.token_hex(4)}"
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    rng = random.Random(7)
+    minimal_jobs = []
+    for n, job in enumerate(jobs):
+        payload = {
+            "category": rng.choice(catalogue.categories),
+            "description": f"Signalement de charge n° {n}",
+            "latitude": 48.86,
+            "longitude": 2.35,
+            "external_id": f"{tag}-{n}",
+        }
+        if job.channel == "api":
+            payload.update({k: v for k, v in json.loads(job.body).items() if k in payload})
+            payload["external_id"] = f"{tag}-{n}"
+        minimal_jobs.append(
+            Job("api", payload["external_id"], "/minimal/", json.dumps(payload).encode(), headers)
+        )
+    minimal_env = dict(env, DJANGO_SETTINGS_MODULE="bench.minimal_settings")
+    cpu_before = children_cpu_seconds()
+    server = start_server(minimal_env, args, var_dir / "minimal-server.log")
+    try:
+        phase = run_phase(server.port, minimal_jobs, args.concurrency, args.max_seconds)
+    finally:
+        server.stop()
+    cpu = children_cpu_seconds() - cpu_before
+    result = figures(phase, None)
+    result["server_cpu_ms_per_request"] = round(cpu * 1000 / len(minimal_jobs), 1)
     return result
 
 
@@ -639,6 +688,12 @@ def describe(db: str, r: dict) -> str:
             f"{r['throughput_ratio']} sous charge",
             f"  serveur : {r['server_cpu_ms_per_request']} ms de CPU par requête, "
             f"{r['server_cores_used']} cœur(s) occupé(s) en moyenne",
+            f"  vue minimale (une ligne insérée, même serveur) : "
+            f"{r['minimal_view']['throughput_rps']} req/s, "
+            f"{r['minimal_view']['server_cpu_ms_per_request']} ms de CPU par requête ; "
+            f"rapport débit doléances / vue minimale {r['throughput_vs_minimal']} "
+            f"(cible ≥ 0,333) ; CPU ≤ 8 ms : "
+            f"{'oui' if r['server_cpu_ms_per_request'] <= 8 else 'non'}",
             f"  base : {c['stored']} stockées pour {c['answered_2xx']} réponses 2xx ; perdues "
             f"{c['lost']}, doublons {c['duplicate_keys'] + c['duplicate_references']}, "
             f"stockées sans 2xx {c['stored_without_2xx']}, sans dossier {c['without_case']}",

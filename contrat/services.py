@@ -592,15 +592,14 @@ def _parse_time(value) -> datetime | None:
 
 
 def ensure_computed_values_fresh(year: int) -> bool:
-    """Called when a steering page shows `year`: bring the observatory store up to date (it
-    refreshes at most once a minute), then recompute what is stale: every year when the
+    """Called when a steering page shows `year`: recompute from the observatory store (the
+    worker refreshes it every 30 s) what is stale: every year when the
     computed indicators were never computed or their definitions changed, else `year` when
     the store changed since. Returns whether values were recomputed."""
     from observatoire import services as observatoire
 
     if not Indicator.objects.filter(source=IndicatorSource.COMPUTED).exists():
         return False
-    observatoire.ensure_fresh()
     everything = ComputedRefresh.objects.filter(year__isnull=True).first()
     if everything is None or everything.definitions != _definitions():
         refresh_computed_values()

@@ -188,11 +188,10 @@ CPPS_SHOW_DEMO_ACCOUNTS = _env_bool("CPPS_SHOW_DEMO_ACCOUNTS", DEBUG)
 # Personal data of complainants is erased this many months after a case is closed.
 CPPS_RETENTION_MONTHS = int(os.environ.get("CPPS_RETENTION_MONTHS", "12"))
 
-# Observatory: the analytical store is refreshed from the case database when older than
-# REFRESH seconds, re-reading OVERLAP seconds before its watermark (late commits); a refresh
-# waits LOCK_TIMEOUT seconds for the store's lock; readers keep it open LINGER seconds; the
-# open-data files are rebuilt when older than OPENDATA_MAX_AGE seconds.
-CPPS_OBSERVATOIRE_REFRESH_SECONDS = float(os.environ.get("CPPS_OBSERVATOIRE_REFRESH_SECONDS", "60"))
+# Observatory: the worker refreshes the analytical store from the case database on its
+# schedule, re-reading OVERLAP seconds before its watermark (late commits); the refresh
+# waits LOCK_TIMEOUT seconds for a reader still on the file it writes; readers keep it open
+# LINGER seconds; the open-data files are rebuilt when older than OPENDATA_MAX_AGE seconds.
 CPPS_OBSERVATOIRE_OVERLAP_SECONDS = float(
     os.environ.get("CPPS_OBSERVATOIRE_OVERLAP_SECONDS", "300")
 )
@@ -312,3 +311,56 @@ CPPS_INTAKE_DEADLINE_SECONDS = float(os.environ.get("CPPS_INTAKE_DEADLINE_SECOND
 # Open311 clients that send no Idempotency-Key: the same request from the same key within
 # this many seconds is a retry and answers the first complaint.
 CPPS_OPEN311_RETRY_WINDOW_SECONDS = int(os.environ.get("CPPS_OPEN311_RETRY_WINDOW_SECONDS", "600"))
+
+# --- Operation (issue 12): background tasks, schedules, e-mail queue, health, metrics, logs ---
+# Tasks run on django-tasks: the database backend is the embedded default (SQLite or
+# PostgreSQL, no other server); "rq" puts them on Redis for larger deployments; "immediate"
+# runs them in place (tests). `cpps worker` runs them, its scheduler enqueues the periodic
+# ones (`operations.ScheduledTask`, in the admin).
+CPPS_TASKS_BACKEND = os.environ.get("CPPS_TASKS_BACKEND", "database")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "operations"]
+if CPPS_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its queue dashboard in the admin
+CPPS_REDIS_URL = os.environ.get("CPPS_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": CPPS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+CPPS_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS = {"default": CPPS_TASK_BACKENDS[CPPS_TASKS_BACKEND]}
+CPPS_SCHEDULER_TICK_SECONDS = float(os.environ.get("CPPS_SCHEDULER_TICK_SECONDS", "5"))
+# Every e-mail goes through the queue (operations.mail); CPPS_EMAIL_BACKEND is the transport
+# the worker hands it to, retried after CPPS_EMAIL_RETRY_SECONDS, doubling up to an hour.
+CPPS_EMAIL_TRANSPORT = EMAIL_BACKEND
+EMAIL_BACKEND = "operations.mail.QueuedEmailBackend"
+CPPS_EMAIL_RETRY_SECONDS = float(os.environ.get("CPPS_EMAIL_RETRY_SECONDS", "60"))
+# Health (/sante/: 503 when the worker was not seen for WORKER_MAX_AGE s or the store is older
+# than STORE_MAX_AGE s), Prometheus metrics (/metrics, for these networks or this bearer token),
+# request ids and JSON-lines logs without personal data (cpps.operation).
+CPPS_HEALTH_WORKER_MAX_AGE = float(os.environ.get("CPPS_HEALTH_WORKER_MAX_AGE", "60"))
+CPPS_HEALTH_STORE_MAX_AGE = float(os.environ.get("CPPS_HEALTH_STORE_MAX_AGE", "300"))
+CPPS_METRICS_ALLOWED_IPS = [
+    n for n in os.environ.get("CPPS_METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if n
+]
+CPPS_METRICS_TOKEN = os.environ.get("CPPS_METRICS_TOKEN", "")
+MIDDLEWARE = ["cpps.operation.RequestMiddleware", *MIDDLEWARE]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cpps.operation.RequestIdFilter"}},
+    "formatters": {"json": {"()": "cpps.operation.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("CPPS_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "cpps.request": {"level": os.environ.get("CPPS_REQUEST_LOG_LEVEL", "INFO")},
+        # Django's own request warnings quote the path (tracking tokens): errors only.
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -20,6 +20,8 @@ os.environ.setdefault("CPPS_TEST_DB_NAME", f"test_cpps_{os.getpid()}")
 # Tests run with production defaults (debug off), so they need a real key of their own.
 os.environ.setdefault("CPPS_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("CPPS_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Tasks run in place unless a test picks a backend and runs a worker.
+os.environ.setdefault("CPPS_TASKS_BACKEND", "immediate")
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make
 # around it are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -8,7 +8,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from cpps import views
+from cpps import operation, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,6 +34,8 @@ urlpatterns = [
     path("prevention/", include("prevention.urls")),
     path("observatoire/", include("observatoire.urls")),
     path("contrat/", include("contrat.urls")),
+    path("sante/", operation.health, name="health"),
+    path("metrics", operation.metrics, name="metrics"),
 ]
 
 # Refusals get a French page and an audit event.

@@ -117,16 +117,15 @@ def _store(items, located, rejected) -> BulkResult:
 
         # References are numbered per year of reception (Paris time): one block per year.
         years = [timezone.localtime(received).year for _index, _where, received in kept]
-        next_number = {
-            year: ReferenceCounter.reserve(year, count)
+        numbers = {
+            year: iter(ReferenceCounter.reserve(year, count))
             for year, count in sorted(Counter(years).items())
         }
         complaints = []
         for (index, where, received), year in zip(kept, years, strict=True):
             complaint = build_complaint(
-                items[index], where, format_reference(year, next_number[year])
+                items[index], where, format_reference(year, next(numbers[year]))
             )
-            next_number[year] += 1
             complaint.received_at = received
             complaints.append(complaint)
         created = Complaint.objects.bulk_create(complaints)

@@ -276,7 +276,7 @@ def file_complaint(data: ComplaintInput) -> Complaint:
     try:
         with transaction.atomic():
             _bound_statements(data.deadline)
-            number = ReferenceCounter.reserve(timezone.localtime(received).year)
+            [number] = ReferenceCounter.reserve(timezone.localtime(received).year)
             complaint = build_complaint(
                 data, where, format_reference(timezone.localtime(received).year, number)
             )

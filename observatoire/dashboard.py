@@ -87,8 +87,7 @@ _lock = threading.Lock()
 
 
 def store_version() -> tuple:
-    """Refresh the store if it is stale, then identify its content for the cache keys."""
-    services.ensure_fresh()
+    """Identify the published store's content for the cache keys."""
     status = services.store_status()
     return (status.get("refreshed_at"), status.get("rows"), status.get("watermark"))
 

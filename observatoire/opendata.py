@@ -322,8 +322,9 @@ def _atomic_write(path: Path, content: bytes) -> None:
 
 
 def published_file(fmt: str) -> Path:
-    """The public file of `fmt`, rebuilt from the store when older than
-    `CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE` seconds (one hour by default)."""
+    """The public file of `fmt`, rebuilt from the published store when older than
+    `CPPS_OBSERVATOIRE_OPENDATA_MAX_AGE` seconds (one hour by default; the worker's
+    schedule rebuilds them every hour, so a request rarely does)."""
     if fmt not in WRITERS:
         raise ValueError(fmt)
     directory = store.store_dir() / "opendata"
@@ -334,6 +335,5 @@ def published_file(fmt: str) -> Path:
     except FileNotFoundError:
         fresh = False
     if not fresh:
-        store.ensure_fresh()
         write_files(directory)
     return path

@@ -30,7 +30,6 @@ H3_RESOLUTIONS = (8, 9, 10, 11)
 
 
 def _reading():
-    store.ensure_fresh()
     return store.reading()
 
 

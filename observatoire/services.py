@@ -6,10 +6,10 @@ Everything here reads the pseudonymised analytical store (`observatoire.store`, 
 structures (dicts, lists, numbers, ISO date strings) with French labels. The dashboard,
 barometer, alert e-mails, the `contrat` app and the open-data files are built on top.
 
-Freshness: every measure first calls `ensure_fresh()`, which refreshes the store from the
-case database when it is older than `CPPS_OBSERVATOIRE_REFRESH_SECONDS` (60 s by default),
-so a complaint shows in the dashboard within a minute of being filed. Tests that create
-complaints call `refresh(full=True)` to start from a store that matches their database.
+Freshness: the background worker refreshes the store on its schedule (every 30 s by
+default, see `operations`), so a complaint shows in the dashboard within a minute of being
+filed; measures only read the published store and never wait for a refresh. Tests that
+create complaints call `refresh()` themselves.
 
 The measures live in one module per theme — `filters` (what is looked at), `queries` (SQL
 building blocks, the rollup + edge-days helper), `counts`, `series`, `delays`, `hotspots`,
@@ -45,7 +45,6 @@ __all__ = [
     "concentration",
     "counts_by",
     "emerging_hotspots",
-    "ensure_fresh",
     "filter_options",
     "hotspots",
     "hotspots_geojson",
@@ -68,13 +67,6 @@ def refresh(*, full: bool = False) -> dict:
     `{"rows": changed rows, "seconds": duration, "watermark": ISO date-time, "full": bool}`.
     """
     return store.refresh(full=full)
-
-
-def ensure_fresh(max_age: float | None = None) -> bool:
-    """Refresh when the store is older than `max_age` seconds (default setting
-    `CPPS_OBSERVATOIRE_REFRESH_SECONDS`, 60). Never waits for a refresh already running in
-    another thread or process. Returns whether this call refreshed."""
-    return store.ensure_fresh(max_age)
 
 
 def store_status() -> dict:

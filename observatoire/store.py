@@ -1,18 +1,18 @@
 """The analytical store: a DuckDB file under `CPPS_VAR_DIR/observatoire/`, apart from the
-case database, refreshed incrementally from it.
+case database, refreshed incrementally from it by the background worker only.
 
 Tables: `facts` (one pseudonymised row per complaint, see `observatoire.facts`), rollups
 maintained for the days touched by each refresh (`daily`: every filter dimension;
 `daily_coarse`: taxonomy × arrondissement/sector; `weekly`: the same by ISO week), small
 dimension tables (`dim_*`: codes, labels, populations, areas) and `meta` (watermarks).
 
-Concurrency (see docs/observatoire.md, "Deployment"): a DuckDB file is opened either by one
-read-write process or by any number of read-only ones. Each process keeps one in-memory
-DuckDB instance and ATTACHes the file only while it reads (and a couple of seconds after,
-for the next reads) or writes, read-only for measures and read-write for a refresh, retrying
-while another process holds the conflicting lock. Refreshes are serialised by a lock file; a
-full rebuild writes a new file and swaps it in atomically, so readers are never blocked by
-it.
+One writer, many readers (see docs/observatoire.md, "Deployment"): a DuckDB file is opened
+either by one read-write process or by any number of read-only ones. The store therefore has
+two files, `store-a.duckdb` and `store-b.duckdb`; the symbolic link `store.duckdb` names the
+published one, which only readers open. The worker writes the other one (bringing it up to
+date from its own watermark, so it catches up two refreshes' worth of changes), then swaps
+the link atomically. Web processes open the published file read-only and never wait for a
+refresh; only the writer may wait, for a reader still attached to the file it wants.
 """
 
 # SQL here is assembled from this module's own table and column names; values always travel
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -39,16 +39,14 @@ from django.utils.translation import gettext as _
 
 from observatoire.facts import FACT_COLUMNS, FACT_NAMES
 
-logger = logging.getLogger(__name__)
-
 #: Bumped when the layout changes: a store of another version is rebuilt in full.
 SCHEMA_VERSION = 3
+#: The symbolic link to the published file, one of SLOTS.
 STORE_FILE = "store.duckdb"
+SLOTS = ("store-a.duckdb", "store-b.duckdb")
 STAMP_FILE = "refreshed.stamp"
+# Several workers (RQ scale-out) may pick a refresh at once: one writes, the others skip.
 LOCK_FILE = "refresh.lock"
-WANTED_FILE = "write.wanted"
-# A writer touches WANTED_FILE every quarter of a second at most while it waits.
-_WANTED_FRESH_SECONDS = 2.0
 ALIAS = "store"
 
 # Rollups: name → (period column, grouping columns, row condition), kept up to date by
@@ -129,7 +127,24 @@ def store_dir() -> Path:
 
 
 def store_path() -> Path:
-    return store_dir() / STORE_FILE
+    """The published file (what the link points to)."""
+    link = store_dir() / STORE_FILE
+    return link.resolve() if link.is_symlink() else link
+
+
+def _spare_path() -> Path:
+    """The slot the next refresh writes: the one not published."""
+    published = store_path().name
+    return store_dir() / (SLOTS[1] if published == SLOTS[0] else SLOTS[0])
+
+
+def _publish(slot: Path) -> None:
+    """Point the link at `slot`, atomically: a reader resolves either the old or the new."""
+    link = store_dir() / STORE_FILE
+    staging = store_dir() / f"{STORE_FILE}.next"
+    staging.unlink(missing_ok=True)
+    staging.symlink_to(slot.name)
+    os.replace(staging, link)
 
 
 def _lock_timeout() -> float:
@@ -152,55 +167,27 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 class _Access:
-    """One in-memory DuckDB instance per process; the store file is attached on demand.
+    """One in-memory DuckDB instance per process; the published file is attached read-only.
 
-    Readers share one read-only attachment (counted), kept for `CPPS_OBSERVATOIRE_LINGER_SECONDS`
-    after the last read so that the next ones find its blocks in memory. A writer of this
-    process waits for the readers, then attaches read-write alone. A writer in another
-    process announces itself with the `write.wanted` file (touched while it waits): readers
-    here then release the attachment as soon as they are done and start no new read until
-    it is through. ATTACH failing on another process's lock is retried with a short back-off
-    until `CPPS_OBSERVATOIRE_LOCK_TIMEOUT`.
+    Readers share one attachment (counted), kept `CPPS_OBSERVATOIRE_LINGER_SECONDS` after the
+    last read so that the panels of a page find its blocks in memory. When the link has
+    moved to a newer file, the next read that finds no other reader attaches the new one;
+    until then readers go on with the previous generation: they never wait. The writer
+    (the worker) attaches the spare slot read-write, retrying while a reader somewhere still
+    has it attached (at most a linger time plus one request).
     """
 
     def __init__(self):
         self._cond = threading.Condition()
         self._instance: duckdb.DuckDBPyConnection | None = None
         self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
-        self._attached: int | None = None  # inode of the file attached read-only
+        self._attached: Path | None = None  # the slot attached read-only
         self._timer: threading.Timer | None = None
 
     def _db(self) -> duckdb.DuckDBPyConnection:
         if self._instance is None:
             self._instance = duckdb.connect(":memory:")
         return self._instance
-
-    def _attach(self, path: Path, read_only: bool) -> None:
-        mode = " (READ_ONLY)" if read_only else ""
-        announce = not read_only and path == store_path()
-        deadline = time.monotonic() + _lock_timeout()
-        pause = 0.01
-        try:
-            while True:
-                try:
-                    self._db().execute(f"ATTACH {_quoted(path)} AS {ALIAS}{mode}")
-                    return
-                except (duckdb.IOException, duckdb.BinderException) as exc:
-                    if not _is_lock_error(exc):
-                        raise
-                    if time.monotonic() > deadline:
-                        raise StoreBusy(
-                            _("L'entrepôt de l'observatoire est occupé, réessayez dans un instant.")
-                        ) from exc
-                    if announce:
-                        (store_dir() / WANTED_FILE).touch()
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.25)
-        finally:
-            if announce:
-                (store_dir() / WANTED_FILE).unlink(missing_ok=True)
 
     def _release(self) -> None:
         """Detach the read-only attachment (caller holds the condition, no reader left)."""
@@ -216,35 +203,15 @@ class _Access:
             if self._readers == 0:
                 self._release()
 
-    @staticmethod
-    def _writer_elsewhere() -> bool:
-        try:
-            age = time.time() - (store_dir() / WANTED_FILE).stat().st_mtime
-        except FileNotFoundError:
-            return False
-        return age < _WANTED_FRESH_SECONDS  # a crashed writer's file soon stops counting
-
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        path = store_path()
         with self._cond:
-            deadline = time.monotonic() + _lock_timeout()
-            while time.monotonic() < deadline:
-                if self._writing or self._writers_waiting:
-                    self._cond.wait(0.05)
-                    continue
-                if not self._writer_elsewhere():
-                    break
-                if self._readers == 0:
-                    self._release()
-                self._cond.wait(0.05)
-            inode = path.stat().st_ino
-            if self._attached not in (None, inode):  # a full rebuild swapped the file
-                self._cond.wait_for(lambda: self._readers == 0, timeout=_lock_timeout())
-                self._release()
+            published = store_path()
+            if self._attached not in (None, published) and self._readers == 0:
+                self._release()  # a refresh published a newer file
             if self._attached is None:
-                self._attach(path, read_only=True)
-                self._attached = inode
+                self._db().execute(f"ATTACH {_quoted(published)} AS {ALIAS} (READ_ONLY)")
+                self._attached = published
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
@@ -259,41 +226,43 @@ class _Access:
             with self._cond:
                 self._readers -= 1
                 if self._readers == 0:
-                    if self._writers_waiting or self._writer_elsewhere() or _linger() <= 0:
+                    if _linger() <= 0 or self._attached != store_path():
                         self._release()
                     else:
                         self._timer = threading.Timer(_linger(), self._release_when_idle)
                         self._timer.daemon = True
                         self._timer.start()
-                self._cond.notify_all()
 
     @contextlib.contextmanager
-    def writing(self, path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        path = path or store_path()
+    def writing(self, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write cursor on `path`, a slot that is not published."""
         with self._cond:
-            self._writers_waiting += 1
+            if self._attached == path:  # this process still reads that generation
+                self._cond.wait_for(lambda: self._readers == 0, timeout=_lock_timeout())
+                self._release()
+        writer = duckdb.connect(":memory:")
+        deadline = time.monotonic() + _lock_timeout()
+        pause = 0.01
+        while True:
             try:
-                self._cond.wait_for(lambda: not self._writing and self._readers == 0)
-            finally:
-                self._writers_waiting -= 1
-            self._writing = True
-            self._release()
+                writer.execute(f"ATTACH {_quoted(path)} AS {ALIAS}")
+                break
+            except (duckdb.IOException, duckdb.BinderException) as exc:
+                if not _is_lock_error(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreBusy(
+                        _("L'entrepôt de l'observatoire est occupé, réessayez dans un instant.")
+                    ) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
         try:
-            self._attach(path, read_only=False)
-            cursor = self._db().cursor()
-            try:
-                cursor.execute(f"USE {ALIAS}")
-                cursor.execute("SET enable_progress_bar = false")
-                yield cursor
-                cursor.execute("CHECKPOINT")
-            finally:
-                cursor.execute("USE memory")
-                cursor.close()
-                self._db().execute(f"DETACH {ALIAS}")
+            writer.execute(f"USE {ALIAS}")
+            writer.execute("SET enable_progress_bar = false")
+            yield writer
+            writer.execute("CHECKPOINT")
         finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
+            writer.close()
 
 
 _access = _Access()
@@ -305,10 +274,16 @@ def exists() -> bool:
 
 @contextlib.contextmanager
 def reading() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor on the store, read-only; the store is created (empty) if missing."""
+    """A read-only cursor on the published store; before the worker's first refresh, on an
+    empty one in memory (web processes never create or write the file)."""
     if not exists():
-        with _access.writing() as con:
-            create_schema(con)
+        empty = duckdb.connect(":memory:")
+        try:
+            create_schema(empty)
+            yield empty
+        finally:
+            empty.close()
+        return
     with _access.reading() as con:
         yield con
 
@@ -459,10 +434,6 @@ def _overlap() -> timedelta:
     return timedelta(seconds=float(settings.CPPS_OBSERVATOIRE_OVERLAP_SECONDS))
 
 
-def refresh_max_age() -> float:
-    return float(settings.CPPS_OBSERVATOIRE_REFRESH_SECONDS)
-
-
 _refresh_thread_lock = threading.Lock()
 
 
@@ -503,9 +474,9 @@ def _touch_stamp() -> None:
 
 
 def refresh(*, full: bool = False, blocking: bool = True, progress=None) -> dict | None:
-    """Incremental (or full) refresh from the case database; see `services.refresh`.
-
-    Returns None without waiting when `blocking` is false and another refresh is running.
+    """Incremental (or full) refresh from the case database, run by the worker; see
+    `services.refresh`. Returns None without waiting when `blocking` is false and another
+    refresh is running.
     """
     from observatoire import extract  # Django models: imported only where needed
 
@@ -513,39 +484,51 @@ def refresh(*, full: bool = False, blocking: bool = True, progress=None) -> dict
     with refresh_lock(blocking=blocking) as acquired:
         if not acquired:
             return None
-        meta = None
+        result = None
         if exists() and not full:
-            with _access.reading() as con:
-                meta = read_meta(con)
-        if meta is None or meta["schema_version"] != SCHEMA_VERSION or meta["refreshed_at"] is None:
+            spare = _spare_path()
+            if not spare.exists():  # first refresh after a full build: start from its copy
+                _remove(spare)
+                shutil.copyfile(store_path(), spare)
+            result = _incremental(extract, spare)
+        if result is None:
             result = _rebuild(extract, progress)
-        else:
-            result = _incremental(extract, meta)
         _touch_stamp()
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
 
 
-def _incremental(extract, meta: dict) -> dict:
+def _remove(slot: Path) -> None:
+    for path in (slot, slot.with_name(slot.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def _incremental(extract, spare: Path) -> dict | None:
+    """Bring `spare` up to date from its own watermark and publish it; None when it is of
+    another layout (the caller then rebuilds)."""
     started = time.perf_counter()
-    overlap = _overlap()
-    since_complaint = _aware(meta["complaint_watermark"])
-    since_case = _aware(meta["case_watermark"])
-    ids, latest_complaint, latest_case = extract.changed_since(
-        since_complaint - overlap if since_complaint else None,
-        since_case - overlap if since_case else None,
-    )
-    complaint_watermark = max(filter(None, [latest_complaint, since_complaint]), default=None)
-    case_watermark = max(filter(None, [latest_case, since_case]), default=None)
-    table = extract.facts_for(ids)
-    dimensions = extract.dimension_tables()
-    read = time.perf_counter()
-    with _access.writing() as con:
+    with _access.writing(spare) as con:
+        meta = read_meta(con)
+        if meta["schema_version"] != SCHEMA_VERSION or meta["refreshed_at"] is None:
+            return None
+        overlap = _overlap()
+        since_complaint = _aware(meta["complaint_watermark"])
+        since_case = _aware(meta["case_watermark"])
+        ids, latest_complaint, latest_case = extract.changed_since(
+            since_complaint - overlap if since_complaint else None,
+            since_case - overlap if since_case else None,
+        )
+        complaint_watermark = max(filter(None, [latest_complaint, since_complaint]), default=None)
+        case_watermark = max(filter(None, [latest_case, since_case]), default=None)
+        table = extract.facts_for(ids)
+        dimensions = extract.dimension_tables()
+        read = time.perf_counter()
         con.execute("BEGIN")
         apply_changes(con, ids, table)
         replace_dimensions(con, dimensions)
         write_meta(con, complaint_watermark=complaint_watermark, case_watermark=case_watermark)
         con.execute("COMMIT")
+    _publish(spare)
     return {
         "rows": int(len(ids)),
         "watermark": _iso(complaint_watermark),
@@ -578,15 +561,14 @@ def build(
     progress=None,
     sort: bool = True,
 ) -> int:
-    """Write a whole store from fact tables into a new file, then swap it in (readers keep
-    the old file meanwhile). `sort=False` when the tables already come in receipt order.
-    Returns the number of fact rows."""
-    target = store_path()
-    building = target.with_name(f"{STORE_FILE}.building")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    """Write a whole store from fact tables into the spare slot, then publish it (readers
+    keep the old file meanwhile). `sort=False` when the tables already come in receipt
+    order. Returns the number of fact rows."""
+    target = _spare_path()
+    previous = store_path() if exists() else None
+    _remove(target)
     rows = 0
-    with _access.writing(building) as con:
+    with _access.writing(target) as con:
         create_schema(con)
         con.execute("BEGIN")
         for table in tables:
@@ -601,26 +583,16 @@ def build(
         replace_dimensions(con, dimensions)
         write_meta(con, complaint_watermark=complaint_watermark, case_watermark=case_watermark)
         con.execute("COMMIT")
-    os.replace(building, target)
+    _publish(target)
+    if previous is not None and previous.name in SLOTS:
+        # Older than the new build: the next refresh starts from a copy of the new one.
+        _remove(previous)
     _touch_stamp()
     return rows
 
 
 def _iso(moment: datetime | None) -> str | None:
     return _aware(moment).isoformat() if moment else None
-
-
-def ensure_fresh(max_age: float | None = None) -> bool:
-    """Refresh if older than `max_age` (default setting), unless another refresh runs."""
-    max_age = refresh_max_age() if max_age is None else max_age
-    age = age_seconds()
-    if age is not None and age <= max_age and exists():
-        return False
-    try:
-        return refresh(blocking=False) is not None
-    except StoreBusy:
-        logger.warning("observatoire: store busy, refresh postponed")
-        return False
 
 
 def status() -> dict:

@@ -23,7 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = (
-    ("core", "analytics"),
+    ("core", "analytics", "operations"),
     ("territory", "accounts"),
     ("doleances",),
     ("traitement",),

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.db import models
+from django.db import ProgrammingError, connection, models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,13 @@ from territory.models import Arrondissement, Quartier, Sector
 
 
 class ReferenceCounter(models.Model):
-    """Per-year sequence behind human references (DOL-2026-000123), safe under concurrency."""
+    """Per-year numbers behind human references (DOL-2026-000123), safe under concurrency.
+
+    On PostgreSQL each year has its own sequence (`doleances_reference_YYYY`): concurrent
+    intakes never wait for each other, and a rolled-back intake leaves a gap in the
+    numbers. Elsewhere (SQLite, which serialises writers anyway) this row counts; on
+    PostgreSQL it gives the sequence its start (numbers written by bulk loaders before it
+    existed) and is not updated afterwards."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -24,11 +30,54 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
     @classmethod
-    def reserve(cls, year: int, count: int = 1) -> int:
-        """Reserve `count` consecutive numbers and return the first; call inside a transaction."""
+    def reserve(cls, year: int, count: int = 1) -> list[int]:
+        """Reserve `count` numbers of `year` (increasing, consecutive except on PostgreSQL
+        under concurrency) and return them; call inside a transaction."""
+        if connection.vendor == "postgresql":
+            return cls._from_sequence(year, count)
         cls.objects.get_or_create(year=year)
         cls.objects.filter(year=year).update(last=F("last") + count)
-        return cls.objects.get(year=year).last - count + 1
+        last = cls.objects.get(year=year).last
+        return list(range(last - count + 1, last + 1))
+
+    @classmethod
+    def _from_sequence(cls, year: int, count: int) -> list[int]:
+        name = f"doleances_reference_{int(year)}"
+        try:
+            return cls._next_values(name, count)
+        except ProgrammingError:  # the year's first number: its sequence does not exist yet
+            cls._create_sequence(name, year)
+        with connection.cursor() as cursor:
+            # Reading pg_class takes in the other connection's new sequence (this
+            # transaction's catalog view is otherwise kept from its failed lookup).
+            cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [name])
+        return cls._next_values(name, count)
+
+    @staticmethod
+    def _create_sequence(name: str, year: int) -> None:
+        """On a connection of its own, committed at once: created inside the intake's
+        transaction, it would make every other intake wait for that commit."""
+        own = connection.get_new_connection(connection.get_connection_params())
+        own.autocommit = True
+        try:
+            row = own.execute(
+                "SELECT last FROM doleances_referencecounter WHERE year = %s", [year]
+            ).fetchone()
+            start = (row[0] if row else 0) + 1
+            own.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
+        except Exception as exc:
+            if "already exists" not in str(exc):  # created at the same instant elsewhere
+                raise
+        finally:
+            own.close()
+
+    @staticmethod
+    def _next_values(name: str, count: int) -> list[int]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1", [name, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 # RFC 5321 bounds a deliverable address to 254 characters; every channel that takes one

@@ -193,6 +193,10 @@ EMAIL = "camille.martin@example.org"
 # guichet/services.py nearby_reports(), guichet/forms.py FollowForm.clean_reference()).
 PUBLIC_PAGES = [
     Page("home", everyone()),
+    # Operation (issue 12): health is public (no worker runs here: 503); metrics only from
+    # the allowed addresses (the test client is 127.0.0.1) — refusals in tests/operations.
+    Page("health", everyone(503)),
+    Page("metrics", everyone()),
     Page("login", everyone()),
     Page("login", everyone(), method="post", data={"username": "x", "password": "y"}),
     Page("logout", everyone(302), method="post"),
@@ -407,6 +411,10 @@ ADMIN_CHANGELISTS = (
     "axes_accessattempt",
     "axes_accessfailurelog",
     "axes_accesslog",
+    "operations_scheduledtask",
+    "operations_outgoingmail",
+    "operations_workerheartbeat",
+    "django_tasks_database_dbtaskresult",
 )
 ADMIN_APPS = (
     "auth",
@@ -418,6 +426,8 @@ ADMIN_APPS = (
     "open311",
     "contrat",
     "prevention",
+    "operations",
+    "django_tasks_database",
 )
 ADMIN_CHANGE_PAGES = {
     "auth_user": lambda w: w["case_agent"].pk,

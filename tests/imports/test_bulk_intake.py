@@ -135,6 +135,7 @@ def test_a_failing_receiver_rolls_the_whole_batch_back(graffitis):
     finally:
         complaints_filed_bulk.disconnect(receiver)
     assert not Complaint.objects.exists()
-    assert (
-        file_complaints([_item(graffitis, external_id="0")]).created[0].reference.endswith("000001")
-    )
+    # Filed again, nothing stands in its way (on PostgreSQL the rolled-back numbers are a gap
+    # in the year's sequence: references are unique and increasing, not gapless).
+    [again] = file_complaints([_item(graffitis, external_id="0")]).created
+    assert again.reference.startswith("DOL-") and Complaint.objects.count() == 1

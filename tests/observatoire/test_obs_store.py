@@ -230,28 +230,36 @@ def test_full_refresh_rebuilds_and_export_parquet_partitions(fresh_store, file_m
     assert ("bruit-rue",) in labels
 
 
-def test_dashboard_requests_refresh_a_store_older_than_a_minute(fresh_store, file_many):
+def test_web_reads_never_refresh_the_store(fresh_store, file_many):
+    """Only the worker writes the store: a measure on an old store reads it as it is."""
     f = services.Filters(start=paris_time(2025, 4, 1).date(), end=paris_time(2025, 4, 30).date())
     file_many([("megots", 20, paris_time(2025, 4, 2))])
-    assert services.key_figures(f)["total"] == 0  # refreshed less than a minute ago
     stamp = store.store_dir() / store.STAMP_FILE
-    old = time.time() - 61
+    old = time.time() - 3600
     os.utime(stamp, (old, old))
-    assert services.key_figures(f)["total"] == 1
+    published = store.store_path()
+    assert services.key_figures(f)["total"] == 0
+    assert store.store_path() == published and stamp.stat().st_mtime == old
+    services.refresh()  # what the worker's schedule does
+    assert store.store_path() != published and services.key_figures(f)["total"] == 1
 
 
-def test_refresh_waits_for_a_reader_in_another_process(fresh_store, file_many):
-    """A DuckDB file is read-write for one process only: the refresh retries until the
-    other process's read-only attachment is gone."""
+def test_refresh_does_not_wait_for_a_reader_in_another_process(fresh_store, file_many):
+    """A reader holds the published file; the refresh writes the other one and swaps the
+    link: neither waits, and the reader goes on with the generation it opened."""
     file_many([("megots", 20, paris_time(2025, 4, 2))])
+    attach = f"ATTACH '{store.store_path()}' AS s (READ_ONLY)"
+    count = "SELECT count(*) FROM s.facts"
     reader = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import duckdb, sys, time; c = duckdb.connect(); "
-            f"c.execute(\"ATTACH '{store.store_path()}' AS s (READ_ONLY)\"); "
-            "print('ready', flush=True); time.sleep(1.5)",
+            "import duckdb, sys; c = duckdb.connect(); "
+            f"c.execute({attach!r}); "
+            "print('ready', flush=True); sys.stdin.readline(); "
+            f"print(c.execute({count!r}).fetchone()[0], flush=True)",
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -260,14 +268,20 @@ def test_refresh_waits_for_a_reader_in_another_process(fresh_store, file_many):
         started = time.monotonic()
         result = services.refresh()
         assert result["rows"] == 1
-        assert time.monotonic() - started > 0.5  # it had to wait for the reader
+        assert time.monotonic() - started < 5  # no lock to wait for
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "0"  # its generation, whole and readable
     finally:
         reader.wait(timeout=10)
+    with store.reading() as con:
+        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
 
 
-def test_refresh_in_another_process_gets_through_lingering_readers(fresh_store, file_many):
-    """This process keeps the store attached a moment after reading (warm blocks for the
-    next reads): a refresh in another process still gets its write lock, without error."""
+def test_worker_refreshes_get_through_lingering_readers(fresh_store, file_many):
+    """This process keeps the published file attached a moment after reading (warm blocks
+    for the next reads); two writes in another process (the second one to the file this
+    process still holds) get through once it lets go."""
     file_many([("megots", 20, paris_time(2025, 4, 2))])
     f = services.Filters(start=paris_time(2025, 4, 1).date(), end=paris_time(2025, 4, 30).date())
     assert services.key_figures(f)["total"] == 0
@@ -275,9 +289,13 @@ def test_refresh_in_another_process_gets_through_lingering_readers(fresh_store, 
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from observatoire import store\n"
-            "with store._access.writing() as con:\n"
-            "    con.execute('UPDATE meta SET row_count = row_count')\n"
+            "import django, shutil; django.setup(); from observatoire import store\n"
+            "for _ in range(2):\n"
+            "    spare = store._spare_path()\n"
+            "    if not spare.exists(): shutil.copyfile(store.store_path(), spare)\n"
+            "    with store._access.writing(spare) as con:\n"
+            "        con.execute('UPDATE meta SET generation = generation + 1')\n"
+            "    store._publish(spare)\n"
             "print('written')",
         ],
         capture_output=True,
