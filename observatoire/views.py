@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.audit import log_event
 from accounts.choices import AuditAction
 from accounts.permissions import can_see_observatory
-from observatoire import barometre, dashboard, services, subscriptions
+from observatoire import barometre, dashboard, maps, services, subscriptions
 from observatoire.dashboard import GRAIN_PARAMETER
 from observatoire.filters import Filters
 from observatoire.forms import FilterForm
@@ -174,7 +174,7 @@ def section_fragment(request, sector, name):
 @observatory_view
 def map_data(request, sector):
     f, _options, _query = _view_state(request, sector)
-    return JsonResponse(dashboard.map_data(f, sector and sector.code))
+    return JsonResponse(maps.map_data(f, sector and sector.code))
 
 
 @require_GET
