@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.permissions import role_of
+from doleances.models.complaint import absolute_url
 from prevention.choices import AlertOutcome
 from prevention.models import Acknowledgement, Alert, AlertRule, ResponseActionTaken
 from prevention.scope import arrondissement_scope, partner_of, visible_alerts
 from prevention.territories import arrondissements_of
 
-PUBLIC_URL_SETTING = "CPPS_PUBLIC_URL"
 ACK_TARGET = timedelta(hours=2)
 
 
@@ -66,11 +66,10 @@ def _notify(alert: Alert) -> None:
     addresses = _addresses(alert, arrondissements)
     if not addresses:
         return
-    base = getattr(settings, PUBLIC_URL_SETTING, "http://127.0.0.1:8000").rstrip("/")
     context = {
         "alert": alert,
         "territories": list(alert.territories.all()),
-        "url": base + reverse("prevention:alert", args=(alert.pk,)),
+        "url": absolute_url(reverse("prevention:alert", args=(alert.pk,))),
     }
     subject = " ".join(render_to_string("prevention/email/alert_subject.txt", context).split())
     body = render_to_string("prevention/email/alert_body.txt", context)
