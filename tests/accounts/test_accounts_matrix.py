@@ -20,6 +20,7 @@ affected roles in `bugs` (strict xfail), so that it stays visible until it is fi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -28,10 +29,12 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import reverse
+from PIL import Image as PILImage
 from rest_framework.authtoken.models import Token
 
 from accounts.choices import Role
@@ -163,6 +166,10 @@ def api_detail(*allowed) -> dict:
 
 def complaint_ref(key):
     return lambda w: (w[key].reference,)
+
+
+def photo_of(key):
+    return lambda w: (w[key].reference, w[key].photos.get().pk)
 
 
 def case_action(key, action):
@@ -635,6 +642,26 @@ CASE_PAGES = [
         label="other desk",
     ),
     Page("traitement:bulk", override(only(), 405, *CASE_STAFF)),
+    # The queue as a map, with the same scope and filters as the list.
+    Page("traitement:queue_map", only(*CASE_STAFF)),
+    Page("traitement:queue_map", only(*CASE_STAFF), query={"statut": "all"}, label="filtered"),
+    # Photos: personal data, so the desk in charge and administrators only (a copy desk
+    # reads the case, not its photos); another desk's case does not exist.
+    *(
+        Page(name, expect, args=photo_of(key), label=label)
+        for name in ("traitement:photo", "traitement:photo_thumbnail")
+        for key, expect, label in (
+            ("case_own", only(*CASE_STAFF), "own desk"),
+            ("case_copy", only("administrator"), "copy"),
+            ("case_other_desk", override(only("administrator"), 404, *CASE_DESK), "other desk"),
+        )
+    ),
+    Page(
+        "traitement:photo",
+        override(only(), 404, *CASE_STAFF),
+        args=lambda w: (w["case_own"].reference, w["case_other_desk"].photos.get().pk),
+        label="another complaint's photo",
+    ),
 ]
 
 # The observatory: Paris for analysts, pilots and administrators; a coordinator's own sector.
@@ -811,6 +838,12 @@ def _account(role, *, desk=None, sector=None, partner=None, arrondissements=()):
     return user
 
 
+def _photo():
+    out = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (120, 40, 40)).save(out, format="JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
 def _file(category_code, postal_code="", point=(None, None)):
     return file_complaint(
         ComplaintInput(
@@ -821,6 +854,7 @@ def _file(category_code, postal_code="", point=(None, None)):
             latitude=point[0],
             longitude=point[1],
             contact=ContactInput(name="Camille Martin", email=EMAIL, consent_contact=True),
+            photos=[_photo()],
         )
     )
 
