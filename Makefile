@@ -9,12 +9,17 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/cpps
 
 .PHONY: install run test test-sqlite test-postgres lint format bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# axe-core for the accessibility checks of the browser tests (npm, never a CDN or a copy).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: install
