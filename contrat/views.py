@@ -142,7 +142,11 @@ def enter_value(request, code):
         ),
     }
     form = ValueForm(
-        request.POST or None, scopes=scopes, periods=periods, unit=indicator.unit, initial=initial
+        request.POST or None,
+        scopes=scopes,
+        periods=periods,
+        indicator=indicator,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         sector = form.cleaned_scope()
