@@ -35,6 +35,10 @@ class PriorityReport:
     indicators: list  # (Evaluation, SVG chart)
 
 
+def _with_year(text: str, year: int | None) -> str:
+    return f"{text} ({year})" if year else text
+
+
 def _done_in(action, year: int) -> bool:
     return action.done_on is None or action.done_on.year == year
 
@@ -158,8 +162,13 @@ def write_docx(context: dict, path: Path) -> None:
                 for evaluation, _chart in report.indicators:
                     cells = rows.add_row().cells
                     cells[0].text = evaluation.indicator.name
-                    cells[1].text = f"{format_number(evaluation.value)} {evaluation.indicator.unit}"
-                    cells[2].text = format_number(evaluation.target)
+                    cells[1].text = _with_year(
+                        f"{format_number(evaluation.value)} {evaluation.indicator.unit}",
+                        evaluation.value_year,
+                    )
+                    cells[2].text = _with_year(
+                        format_number(evaluation.target), evaluation.target_year
+                    )
                     cells[3].text = str(evaluation.status_label)
     document.add_heading(_("Chiffres clés de l'observatoire"), 1)
     figures = context["observatory"]
