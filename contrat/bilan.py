@@ -4,6 +4,7 @@ for the year; for Paris or one sector. HTML, PDF (WeasyPrint) and DOCX (python-d
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -124,7 +125,7 @@ def render_html(context: dict) -> str:
     return render_to_string("contrat/bilan.html", context)
 
 
-def write_docx(context: dict, path: Path) -> None:
+def write_docx(context: dict, path) -> None:
     """The same report as a Word document (tables; the charts are in the HTML and PDF)."""
     from docx import Document
 
@@ -183,6 +184,32 @@ def write_docx(context: dict, path: Path) -> None:
     document.save(path)
 
 
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def file_name(year: int, sector: Sector | None, fmt: str) -> str:
+    return f"bilan-{year}-{sector.code if sector else 'paris'}.{fmt}"
+
+
+def render(year: int, sector: Sector | None, fmt: str, today: date | None = None) -> bytes:
+    """The report in one format, as bytes (for a download)."""
+    context = build(year, sector, today)
+    html = render_html(context)
+    if fmt == "html":
+        return html.encode("utf-8")
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        return HTML(string=html, base_url=str(default_directory())).write_pdf()
+    buffer = io.BytesIO()
+    write_docx(context, buffer)
+    return buffer.getvalue()
+
+
 def write(
     year: int,
     sector: Sector | None = None,
@@ -195,7 +222,7 @@ def write(
     out_dir = Path(out_dir or default_directory())
     out_dir.mkdir(parents=True, exist_ok=True)
     context = build(year, sector, today)
-    stem = out_dir / f"bilan-{year}-{sector.code if sector else 'paris'}"
+    stem = out_dir / file_name(year, sector, "html").removesuffix(".html")
     html = render_html(context)
     written = []
     if "html" in formats:

@@ -806,6 +806,17 @@ CONTRACT_PAGES = [
         args=("pdf",),
         label="unknown format",
     ),
+    # The annual report: pilots and administrators for Paris and every sector, a
+    # coordinator for their own sector only.
+    *(Page("contrat:bilan", only(*CONTRACT_MANAGERS), args=(fmt,)) for fmt in ("html", "docx")),
+    Page("contrat:bilan", override(only(), 404, *STAFF), args=("odt",), label="unknown format"),
+    Page(
+        "contrat:sector-bilan",
+        only(*CONTRACT_MANAGERS, "cspa_coordinator"),
+        args=("paris-18", "html"),
+    ),
+    Page("contrat:sector-bilan", only(*CONTRACT_MANAGERS), args=("paris-5", "docx")),
+    Page("contrat:sector-bilan", override(only(), 404, *STAFF), args=("paris-99", "html")),
     Page("contrat:import", only(*CONTRACT_MANAGERS, status=400), method="post", label="no file"),
     Page("contrat:import", everyone(405)),
 ]
