@@ -12,8 +12,6 @@ A sector page is the same dashboard with the filters narrowed to the sector
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import threading
 from collections import OrderedDict
@@ -26,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import spreadsheet
 from observatoire import charts, services
 from observatoire.grid import paris_grid
 from observatoire.services import Filters
@@ -178,17 +177,26 @@ class Section:
         return len(self.rows) > self.page_rows
 
     def csv(self) -> str:
-        """UTF-8 CSV with a BOM (so spreadsheet software reads the accents right), comma
-        separated, raw values (dot decimals, ISO dates), one header line of French titles."""
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([c.title for c in self.columns])
-        for row in self.rows:
-            writer.writerow(
-                ["" if row.get(c.key) is None else row.get(c.key) for c in self.columns]
-            )
-        return out.getvalue()
+        """CSV for French spreadsheets (`core.spreadsheet`): figures rounded as on the page,
+        shares in %, one header line of French titles."""
+        header = [
+            f"{c.title} (%)" if c.kind == "share" and "%" not in c.title else c.title
+            for c in self.columns
+        ]
+        rows = ([_csv_cell(row.get(c.key), c.kind) for c in self.columns] for row in self.rows)
+        return spreadsheet.to_csv(header, rows)
+
+
+# Decimals of each kind of column in the CSV (shares are written ×100, in %).
+CSV_DIGITS = {"int": 0, "dec1": 1, "dec2": 2, "share": 1, "pct": 1, "p": 4}
+
+
+def _csv_cell(value, kind: str) -> str:
+    if kind not in CSV_DIGITS:
+        return spreadsheet.text(value)
+    if value is None or value == "":
+        return ""
+    return spreadsheet.decimal(value * 100 if kind == "share" else value, CSV_DIGITS[kind])
 
 
 def period_label(iso: str, grain: str) -> str:
