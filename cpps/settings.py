@@ -245,3 +245,17 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+
+# --- Issue 11 (agents' screens, exports, API documentation) -----------------------------------
+# Redoc in French where it can be, with system fonts (its default theme asks Google Fonts).
+SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
+SPECTACULAR_SETTINGS["REDOC_UI_SETTINGS"] = {
+    "theme": {
+        "typography": {"fontFamily": SYSTEM_FONTS, "headings": {"fontFamily": SYSTEM_FONTS}},
+    },
+    "hideDownloadButton": False,
+    "expandResponses": "200,201",
+}
+# No validator badge: Swagger UI would send the schema to validator.swagger.io.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}

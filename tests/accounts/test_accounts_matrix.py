@@ -251,6 +251,7 @@ PUBLIC_PAGES = [
     Page("territory:geojson", everyone(404), args=("iris",), label="unknown level"),
     Page("api-schema", everyone()),
     Page("api-docs", everyone()),
+    Page("api-docs", everyone(), query={"script": ""}, label="set-up script"),
     Page("api-redoc", everyone()),
     # Open data: aggregates with small counts suppressed, for everyone.
     *(
