@@ -180,7 +180,7 @@ CAPTIONS = {
     "15-superviseur-file": "Responsable de guichet : la file du guichet.",
     "20-analyste-observatoire": "Analyste : l'observatoire de Paris.",
     "30-coordination-observatoire-secteur": "Coordination CSPA : l'observatoire de son secteur.",
-    "31-coordination-contrat-secteur": "Coordination CSPA : son contrat d'arrondissement, son bilan.",
+    "31-coordination-contrat-secteur": "Coordination CSPA : le contrat de son secteur.",
     "40-pilote-contrat": "Pilote : le pilotage du contrat, bilan de Paris à télécharger.",
     "41-pilote-priorite": "Une priorité : actions, indicateurs, année de la valeur et de la cible.",
     "42-pilote-comparaison": "Comparaison des secteurs sur un indicateur.",
