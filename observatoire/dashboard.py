@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics import sparse_hotspots
 from core import spreadsheet
 from observatoire import charts, services
 from observatoire.grid import paris_grid
@@ -362,7 +363,9 @@ def cell_places(cells: list[str]) -> list[str]:
 
 
 def _hotspots(f: Filters, options: dict) -> Section:
-    rows = [r for r in services.hotspots(f) if r["gi_bin"] != 0]
+    every_row = services.hotspots(f)
+    events = sum(r["count"] for r in every_row)
+    rows = [r for r in every_row if r["gi_bin"] != 0]
     rows.sort(key=lambda r: (-r["gi_bin"], -r["z"]))
     for row, place in zip(rows, cell_places([r["cell"] for r in rows]), strict=True):
         row["place"] = place
@@ -381,6 +384,17 @@ def _hotspots(f: Filters, options: dict) -> Section:
         "hot": hot,
         "cold": len(rows) - hot,
     }
+    if events < sparse_hotspots.MIN_EVENTS:
+        note = _(
+            "%(n)d doléances seulement : en dessous de %(min)d, aucun point chaud n'est "
+            "calculé (trop peu d'événements pour conclure)."
+        ) % {"n": events, "min": sparse_hotspots.MIN_EVENTS}
+    else:
+        note += " " + _(
+            "Quand les doléances sont peu nombreuses pour la surface, la confiance est estimée "
+            "par %(perms)d permutations (et non par la loi normale) ; une cellule sans doléance "
+            "n'est jamais un point chaud."
+        ) % {"perms": sparse_hotspots.PERMUTATIONS}
     return Section("points-chauds", _("Points chauds (Gi*)"), columns, rows, None, note)
 
 
