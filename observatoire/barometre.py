@@ -338,7 +338,12 @@ def build(month: date, sector: Sector | None = None) -> dict:
 
     # Weekly series over 53 weeks ending with the month, with its seasonal baseline.
     series_filters = replace(f, start=f.end - timedelta(weeks=53) + timedelta(days=1))
-    series = services.time_series(series_filters, "week")
+    # Weeks cut by the year's edges are left out: a partial week is no fall.
+    series = [
+        r
+        for r in services.time_series(series_filters, "week")
+        if not dashboard.is_partial(r, "week")
+    ]
     month_label = date_format(month, "F Y")
     series_svg = charts.line_chart(
         [dashboard.period_label(r["period"], "week") for r in series],

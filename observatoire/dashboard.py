@@ -12,6 +12,7 @@ A sector page is the same dashboard with the filters narrowed to the sector
 
 from __future__ import annotations
 
+import calendar
 import json
 import threading
 from collections import OrderedDict
@@ -279,17 +280,40 @@ def _figures(f: Filters, options: dict) -> Section:
     return Section("chiffres-cles", _("Chiffres clés"), columns, rows)
 
 
+def period_days(iso: str, grain: str) -> int:
+    """Days in the whole period starting on `iso`."""
+    day = date.fromisoformat(iso)
+    if grain == "day":
+        return 1
+    if grain == "week":
+        return 7
+    if grain == "month":
+        return calendar.monthrange(day.year, day.month)[1]
+    return 366 if calendar.isleap(day.year) else 365
+
+
+def is_partial(row: dict, grain: str) -> bool:
+    """A period cut by the edges of the dates (a `services.time_series` row): its count is
+    not comparable with whole periods."""
+    return row["days"] < period_days(row["period"], grain)
+
+
 def _series(f: Filters, options: dict) -> Section:
     grain = options["grain"]
     rows = services.time_series(f, grain)
     for row in rows:
         row["short"] = period_label(row["period"], grain)
+        row["partial"] = is_partial(row, grain)
+        row["partial_label"] = (
+            _("oui (%(days)d j)") % {"days": row["days"]} if row["partial"] else ""
+        )
     title = _("Évolution des doléances et niveau attendu")
     svg = charts.line_chart(
         [r["short"] for r in rows],
         [r["count"] for r in rows],
         expected=[r["expected"] for r in rows],
         upper=[r["upper"] for r in rows],
+        partial=[r["partial"] for r in rows],
         title=title,
         observed_label=_("Doléances"),
         expected_label=_("Attendu (saison)"),
@@ -301,10 +325,20 @@ def _series(f: Filters, options: dict) -> Section:
         Column("count", _("Doléances"), "int"),
         Column("expected", _("Attendu"), "dec1"),
         Column("upper", _("Seuil d'alerte"), "dec1"),
+        Column("partial_label", _("Période incomplète")),
     )
     note = ""
     if rows and all(r["expected"] is None for r in rows):
         note = _("Niveau attendu indisponible : il faut au moins un an d'historique.")
+    if any(r["partial"] for r in rows):
+        note = (
+            note
+            + " "
+            + _(
+                "Les périodes coupées par les dates choisies (points creux) comptent moins de "
+                "jours : leur nombre n'est pas une baisse."
+            )
+        ).strip()
     return Section("evolution", title, columns, rows, svg, note, page_rows=len(rows))
 
 
