@@ -25,6 +25,7 @@ from accounts.choices import AuditAction
 from accounts.permissions import can_see_observatory
 from observatoire import barometre, dashboard, services, subscriptions
 from observatoire.dashboard import GRAIN_PARAMETER
+from observatoire.filter_notes import filter_notes
 from observatoire.forms import FilterForm
 from observatoire.services import Filters
 from territory.models import Sector
@@ -95,6 +96,7 @@ def _panels_context(request, sector, f, options, query) -> dict:
     }
     return {
         "filters": f,
+        "filter_notes": filter_notes(request.GET),
         "figures": board.sections["chiffres-cles"].rows,
         "panels": panels,
         "query": query,
