@@ -478,8 +478,10 @@ def choropleth(
     breaks = class_breaks([values.get(code) for code, _, _ in areas])
     bins = {gi_bin: label for _, gi_bin, label in overlays}
     legend_height = 40 + 20 * (len(breaks) + 1) + (40 + 20 * len(bins) if bins else 0)
-    height = round(max(legend_height, Projection(geometries, map_width, 10_000).height))
-    project = Projection(geometries, map_width, height)
+    # Fitted to the overlays too: a hot spot cell on the edge is drawn whole, not cut.
+    fitted = geometries + [g for g, _, _ in overlays]
+    height = round(max(legend_height, Projection(fitted, map_width, 10_000).height))
+    project = Projection(fitted, map_width, height)
     svg = _Svg(width, height, title, description)
     for geometry in context:
         svg.add(
