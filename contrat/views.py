@@ -214,10 +214,9 @@ def bilan_download(request, fmt, code=None):
         details={"what": "bilan", "year": year, "sector": code or "paris", "format": fmt},
     )
     response = HttpResponse(content, content_type=bilan.CONTENT_TYPES[fmt])
-    disposition = "inline" if fmt == "html" else "attachment"
-    response["Content-Disposition"] = (
-        f'{disposition}; filename="{bilan.file_name(year, sector, fmt)}"'
-    )
+    # A download in every format: the HTML report is a standalone file with its own styles.
+    response["Content-Disposition"] = f'attachment; filename="{bilan.file_name(year, sector, fmt)}"'
+
     return response
 
 
