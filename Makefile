@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/cpps
 
 .PHONY: install run test test-fast test-sqlite test-postgres lint format bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(VENV)/.installed: pyproject.toml
 
 # The demo runs with debug on, explicitly: the settings' default is off.
 run: export CPPS_DEBUG = 1
+
+# axe-core for the accessibility checks of the browser tests (npm, never a CDN or a copy).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 run: install
 	$(BIN)/cpps setup --demo-accounts
 	$(BIN)/cpps demo --complaints $(DEMO_COMPLAINTS) --if-empty

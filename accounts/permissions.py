@@ -78,6 +78,17 @@ def can_edit_contract_indicator(user, indicator_partner=None, sector=None) -> bo
     return False
 
 
+def can_download_bilan(user, sector=None) -> bool:
+    """The annual report: contract pilots and administrators for Paris and every sector; a
+    CSPA coordinator for their own sector only (`sector` None means Paris)."""
+    role = role_of(user)
+    if role in (Role.CONTRACT_PILOT, Role.ADMINISTRATOR):
+        return True
+    if role == Role.CSPA_COORDINATOR and sector is not None:
+        return profile_of(user).sector_id == _pk(sector)
+    return False
+
+
 # --- views -------------------------------------------------------------------------------
 
 

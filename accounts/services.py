@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -13,24 +12,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.audit_display import CSV_COLUMNS, csv_row
 from accounts.models import AuditEvent
+from core import spreadsheet
 
 EXPORT_FORMATS = ("csv", "jsonl")
-EXPORT_COLUMNS = (
-    "at",
-    "actor_username",
-    "actor_role",
-    "action",
-    "target_type",
-    "target_id",
-    "target_reference",
-    "ip_address",
-    "user_agent",
-    "details",
-)
-# A spreadsheet runs a cell starting with one of these as a formula; some cells (the user
-# name tried at a failed login, the browser string) are typed by whoever is outside.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -85,13 +71,10 @@ def event_row(event: AuditEvent) -> dict:
     }
 
 
-def _safe_cell(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, cls=DjangoJSONEncoder)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def export_lines(events: Iterable[AuditEvent], fmt: str) -> Iterator[str]:
-    """The export as text lines (CSV with a header, or one JSON object per line)."""
+    """The export as text lines: CSV for French spreadsheets (French headers, labels and
+    details, `;`-separated, `core.spreadsheet`), or one JSON object per line (raw codes,
+    for machines)."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(fmt)
     if fmt == "jsonl":
@@ -99,11 +82,11 @@ def export_lines(events: Iterable[AuditEvent], fmt: str) -> Iterator[str]:
             yield json.dumps(event_row(event), ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
         return
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    buffer.write(spreadsheet.BOM)
+    writer = spreadsheet.writer(buffer)
+    writer.writerow([str(title) for title in CSV_COLUMNS])
     for event in events:
-        row = event_row(event)
-        writer.writerow([_safe_cell(row[column]) for column in EXPORT_COLUMNS])
+        writer.writerow([spreadsheet.text(cell) for cell in csv_row(event)])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

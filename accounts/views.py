@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.audit import log_event, log_permission_denied
+from accounts.audit_display import details_text, target_kind
 from accounts.choices import AuditAction, Role
 from accounts.forms import AuditFilterForm
 from accounts.permissions import role_required
@@ -30,6 +31,9 @@ def audit_log(request):
         return _render_invalid(request, form)
     events = filter_events(form.filters())
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.details_fr = details_text(event.details)
+        event.target_kind = target_kind(event)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -115,7 +115,20 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
     inlines = [TargetInline]
     fieldsets = (
-        (None, {"fields": ("priority", "code", "name", "description", "unit", "direction")}),
+        (
+            None,
+            {
+                "fields": (
+                    "priority",
+                    "code",
+                    "name",
+                    "description",
+                    "unit",
+                    "value_kind",
+                    "direction",
+                )
+            },
+        ),
         (_("Suivi"), {"fields": ("frequency", "by_sector", "baseline_value", "baseline_year")}),
         (
             _("Source des valeurs"),

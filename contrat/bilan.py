@@ -4,6 +4,7 @@ for the year; for Paris or one sector. HTML, PDF (WeasyPrint) and DOCX (python-d
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,10 @@ class PriorityReport:
     done: list  # actions done in the year
     pending: list  # (action, state) still open at the end of the period
     indicators: list  # (Evaluation, SVG chart)
+
+
+def _with_year(text: str, year: int | None) -> str:
+    return f"{text} ({year})" if year else text
 
 
 def _done_in(action, year: int) -> bool:
@@ -120,7 +125,7 @@ def render_html(context: dict) -> str:
     return render_to_string("contrat/bilan.html", context)
 
 
-def write_docx(context: dict, path: Path) -> None:
+def write_docx(context: dict, path) -> None:
     """The same report as a Word document (tables; the charts are in the HTML and PDF)."""
     from docx import Document
 
@@ -158,8 +163,13 @@ def write_docx(context: dict, path: Path) -> None:
                 for evaluation, _chart in report.indicators:
                     cells = rows.add_row().cells
                     cells[0].text = evaluation.indicator.name
-                    cells[1].text = f"{format_number(evaluation.value)} {evaluation.indicator.unit}"
-                    cells[2].text = format_number(evaluation.target)
+                    cells[1].text = _with_year(
+                        f"{format_number(evaluation.value)} {evaluation.indicator.unit}",
+                        evaluation.value_year,
+                    )
+                    cells[2].text = _with_year(
+                        format_number(evaluation.target), evaluation.target_year
+                    )
                     cells[3].text = str(evaluation.status_label)
     document.add_heading(_("Chiffres clés de l'observatoire"), 1)
     figures = context["observatory"]
@@ -174,6 +184,32 @@ def write_docx(context: dict, path: Path) -> None:
     document.save(path)
 
 
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def file_name(year: int, sector: Sector | None, fmt: str) -> str:
+    return f"bilan-{year}-{sector.code if sector else 'paris'}.{fmt}"
+
+
+def render(year: int, sector: Sector | None, fmt: str, today: date | None = None) -> bytes:
+    """The report in one format, as bytes (for a download)."""
+    context = build(year, sector, today)
+    html = render_html(context)
+    if fmt == "html":
+        return html.encode("utf-8")
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        return HTML(string=html, base_url=str(default_directory())).write_pdf()
+    buffer = io.BytesIO()
+    write_docx(context, buffer)
+    return buffer.getvalue()
+
+
 def write(
     year: int,
     sector: Sector | None = None,
@@ -186,7 +222,7 @@ def write(
     out_dir = Path(out_dir or default_directory())
     out_dir.mkdir(parents=True, exist_ok=True)
     context = build(year, sector, today)
-    stem = out_dir / f"bilan-{year}-{sector.code if sector else 'paris'}"
+    stem = out_dir / file_name(year, sector, "html").removesuffix(".html")
     html = render_html(context)
     written = []
     if "html" in formats:

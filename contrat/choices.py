@@ -33,3 +33,11 @@ class PriorityStatus(models.TextChoices):
     LATE = "late", _("En retard")
     DONE = "done", _("Réalisée")
     NO_DATA = "no_data", _("Sans données")
+
+
+class ValueKind(models.TextChoices):
+    """What the values of an indicator are, hence which values may be entered."""
+
+    COUNT = "count", _("Nombre entier (0 ou plus)")
+    QUANTITY = "quantity", _("Nombre décimal (0 ou plus)")
+    PERCENT = "percent", _("Pourcentage (de 0 à 100)")

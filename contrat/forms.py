@@ -3,6 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contrat.choices import ValueKind
+
 PARIS = "paris"
 
 
@@ -23,8 +25,10 @@ class ValueForm(forms.Form):
         help_text=_("Ex. : tableau de bord de la DPMP, bilan annuel du partenaire."),
     )
 
-    def __init__(self, *args, scopes, periods, unit="", **kwargs):
+    def __init__(self, *args, scopes, periods, indicator, **kwargs):
         super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        unit = indicator.unit
         self.scopes = {PARIS if s is None else s.code: s for s in scopes}
         self.fields["secteur"].choices = [
             (PARIS if s is None else s.code, _("Paris (tout le contrat)") if s is None else s.name)
@@ -32,8 +36,17 @@ class ValueForm(forms.Form):
         ]
         self.periods = {start.isoformat(): start for start, _label in periods}
         self.fields["periode"].choices = [(start.isoformat(), label) for start, label in periods]
-        if unit:
-            self.fields["valeur"].help_text = _("En %(unit)s.") % {"unit": unit}
+        self.fields["valeur"].help_text = _("En %(unit)s : %(kind)s.") % {
+            "unit": unit,
+            "kind": ValueKind(indicator.kind).label.lower(),
+        }
+
+    def clean_valeur(self):
+        value = self.cleaned_data["valeur"]
+        error = self.indicator.value_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return value
 
     def cleaned_scope(self):
         return self.scopes[self.cleaned_data["secteur"]]

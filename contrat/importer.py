@@ -435,6 +435,11 @@ class _Importer:
         value.value = _float(row["valeur"], "valeur")
         value.source_note = _text(row.get("source_valeur"))
         value.is_computed = _bool(row.get("calculee"), "calculee")
+        # Hand-entered values follow the indicator's unit, as on the entry form.
+        checked = value.value is not None and not value.is_computed
+        error = indicator.value_error(value.value) if checked else None
+        if error:
+            raise _RowError(_("valeur : %(error)s") % {"error": error})
         value.entered_by = self.users.get(_text(row.get("saisie_par")))
         value.entered_at = _datetime(row.get("saisie_le"), "saisie_le") or timezone.now()
         self.save("valeurs", value, created)

@@ -117,6 +117,9 @@ class Evaluation:
     value: float | None = None
     value_period: date | None = None  # period of the value used (maybe an earlier year)
     target: float | None = None
+    # The year of the target compared: the value's own year (like with like), the evaluated
+    # year when there is no value yet.
+    target_year: int | None = None
     target_is_prorated: bool = False
     target_is_paris: bool = False  # a sector without its own target uses Paris's
     status: str = S.NO_DATA
@@ -194,11 +197,14 @@ class Snapshot:
             # The latest value of the year, or else the latest known before it.
             latest = values[-1]
             ev.value, ev.value_period = latest.value, latest.period_start
+        # A value of an earlier year is compared with that year's target, never this one's.
+        ev.target_year = ev.value_year or self.year
         targets = self.targets.get((indicator.pk, sector_id), {})
-        if self.year in targets:
-            ev.target = targets[self.year]
-        elif sector_id is not None and self.year in self.targets.get((indicator.pk, None), {}):
-            ev.target = self.targets[(indicator.pk, None)][self.year]
+        paris_targets = self.targets.get((indicator.pk, None), {})
+        if ev.target_year in targets:
+            ev.target = targets[ev.target_year]
+        elif sector_id is not None and ev.target_year in paris_targets:
+            ev.target = paris_targets[ev.target_year]
             ev.target_is_paris = True
         if (
             ev.target is not None

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import log_event, log_permission_denied
 from accounts.choices import AuditAction, Role
-from accounts.permissions import profile_of, role_of, role_required
-from contrat import charts, exchange, importer, services
+from accounts.permissions import can_download_bilan, profile_of, role_of, role_required
+from contrat import bilan, charts, exchange, importer, services
 from contrat.forms import ImportForm, ValueForm
 from contrat.models import Indicator, Priority
 from territory.models import Sector
@@ -42,9 +42,11 @@ def _year(request) -> int:
     return year if years[0] - 10 <= year <= years[-1] + 1 else services.default_year()
 
 
-def _common(request, year: int) -> dict:
+def _common(request, year: int, sector=None) -> dict:
     services.ensure_computed_values_fresh(year)
     return {
+        "can_download_bilan": can_download_bilan(request.user, sector),
+        "bilan_formats": bilan.FORMATS,
         "year": year,
         "years": services.contract_years(),
         "sectors": Sector.objects.all(),
@@ -71,7 +73,7 @@ def overview(request):
 def sector(request, code):
     sector = get_object_or_404(Sector, code=code)
     year = _year(request)
-    context = _common(request, year)
+    context = _common(request, year, sector)
     context.update(data=services.overview(year, sector), sector=sector)
     return render(request, "contrat/sector.html", context)
 
@@ -142,7 +144,11 @@ def enter_value(request, code):
         ),
     }
     form = ValueForm(
-        request.POST or None, scopes=scopes, periods=periods, unit=indicator.unit, initial=initial
+        request.POST or None,
+        scopes=scopes,
+        periods=periods,
+        indicator=indicator,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         sector = form.cleaned_scope()
@@ -188,6 +194,30 @@ def comparison(request):
             rows=[(e.sector.name, e.value, e.target, e.status) for e in data["rows"]],
         )
     return render(request, "contrat/comparison.html", context)
+
+
+@role_required(*VIEW_ROLES)
+def bilan_download(request, fmt, code=None):
+    """The annual report of Paris or of one sector, in HTML, PDF or DOCX (`cpps bilan` on
+    the command line): pilots and administrators for all, a coordinator for their sector."""
+    if fmt not in bilan.FORMATS:
+        raise Http404
+    sector = get_object_or_404(Sector, code=code) if code else None
+    if not can_download_bilan(request.user, sector):
+        raise PermissionDenied(_("Vous ne pouvez pas télécharger ce bilan."))
+    year = _year(request)
+    content = bilan.render(year, sector, fmt)
+    log_event(
+        request.user,
+        AuditAction.EXPORT,
+        request=request,
+        details={"what": "bilan", "year": year, "sector": code or "paris", "format": fmt},
+    )
+    response = HttpResponse(content, content_type=bilan.CONTENT_TYPES[fmt])
+    # A download in every format: the HTML report is a standalone file with its own styles.
+    response["Content-Disposition"] = f'attachment; filename="{bilan.file_name(year, sector, fmt)}"'
+
+    return response
 
 
 @role_required(*MANAGE_ROLES)

@@ -178,9 +178,17 @@ CPPS_PUBLIC_URL = os.environ.get("CPPS_PUBLIC_URL", "http://127.0.0.1:8000")
 # Desk that receives complaints no routing rule matches.
 CPPS_ROUTING_FALLBACK_DESK = os.environ.get("CPPS_ROUTING_FALLBACK_DESK", "ville-doleances")
 
-# Map: our own vector outlines always; a raster tile layer only when configured.
-CPPS_MAP_TILE_URL = os.environ.get("CPPS_MAP_TILE_URL", "")
-CPPS_MAP_TILE_ATTRIBUTION = os.environ.get("CPPS_MAP_TILE_ATTRIBUTION", "")
+# Map: the IGN Géoplateforme plan tiles (French state service, no key) under our quartier
+# outlines; the outlines alone when the tiles fail (offline) or when the URL is set empty.
+CPPS_MAP_TILE_URL = os.environ.get(
+    "CPPS_MAP_TILE_URL",
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+)
+CPPS_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "CPPS_MAP_TILE_ATTRIBUTION", "Plan IGN © IGN – Géoplateforme" if CPPS_MAP_TILE_URL else ""
+)
 
 # The home page lists the demo accounts (demo instances only).
 CPPS_SHOW_DEMO_ACCOUNTS = _env_bool("CPPS_SHOW_DEMO_ACCOUNTS", DEBUG)
@@ -364,3 +372,17 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+
+# --- Issue 11 (agents' screens, exports, API documentation) -----------------------------------
+# Redoc in French where it can be, with system fonts (its default theme asks Google Fonts).
+SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
+SPECTACULAR_SETTINGS["REDOC_UI_SETTINGS"] = {
+    "theme": {
+        "typography": {"fontFamily": SYSTEM_FONTS, "headings": {"fontFamily": SYSTEM_FONTS}},
+    },
+    "hideDownloadButton": False,
+    "expandResponses": "200,201",
+}
+# No validator badge: Swagger UI would send the schema to validator.swagger.io.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}

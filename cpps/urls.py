@@ -13,7 +13,7 @@ from cpps import operation, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("comptes/connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("comptes/connexion/", views.LoginView.as_view(), name="login"),
     path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("comptes/", include("accounts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -65,3 +67,37 @@ def clean_photo(uploaded) -> CleanPhoto:
         width=image.width,
         height=image.height,
     )
+
+
+THUMBNAIL_SIZE = 320
+
+
+def thumbnail_path(sha256: str) -> Path:
+    """Where the thumbnail of the photo with this digest is cached (var dir, never served
+    directly: the case permission is checked by the view that reads it)."""
+    return (
+        Path(settings.CPPS_VAR_DIR) / "thumbnails" / sha256[:2] / f"{sha256}-{THUMBNAIL_SIZE}.jpg"
+    )
+
+
+def thumbnail(photo) -> Path:
+    """The cached JPEG thumbnail (longest side THUMBNAIL_SIZE px) of a stored photo, made
+    once; the stored photo is already a clean JPEG without metadata."""
+    path = thumbnail_path(photo.sha256)
+    if path.exists():
+        return path
+    with photo.image.open("rb") as stored, Image.open(stored) as image:
+        image = image.convert("RGB")
+        image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=80, optimize=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename: two concurrent readers never see half a file.
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(out.getvalue())
+    os.replace(partial, path)
+    return path
+
+
+def delete_thumbnail(sha256: str) -> None:
+    thumbnail_path(sha256).unlink(missing_ok=True)

@@ -28,6 +28,7 @@ from accounts.audit import log_event
 from accounts.choices import AuditAction
 from doleances.choices import Status
 from doleances.models import Complainant, Complaint, Photo
+from doleances.photos import delete_thumbnail
 
 ERASED_DESCRIPTION = "[description effacée après la durée de conservation]"
 
@@ -123,7 +124,7 @@ def purge_personal_data(
                 tracking_nonce="",
                 erased_at=now,
             )
-            files = list(photos.values_list("image", flat=True))
+            files = list(photos.values_list("image", "sha256"))
             report.photos, _ = photos.delete()
             # Files go once the rows are gone for good: a rollback must not leave rows
             # pointing at deleted files.
@@ -137,11 +138,12 @@ def purge_personal_data(
     return report
 
 
-def _delete_files(names: list[str]) -> None:
+def _delete_files(files: list[tuple[str, str]]) -> None:
     storage = Photo._meta.get_field("image").storage
-    for name in names:
+    for name, sha256 in files:
         if name:
             storage.delete(name)
+        delete_thumbnail(sha256)
 
 
 def _audit_details(report: PurgeReport) -> dict:

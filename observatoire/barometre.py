@@ -29,7 +29,7 @@ from scipy.stats import binomtest
 
 from observatoire import charts, dashboard, services
 from observatoire.filters import Filters
-from territory.models import Sector
+from territory.models import Quartier, Sector
 
 SIGNIFICANCE = 0.05
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -320,7 +320,14 @@ def build(month: date, sector: Sector | None = None) -> dict:
     ]
     by_place: dict[str, dict] = {}
     cell_quartiers = dashboard.cell_places([r["cell"] for r in hot_rows])
+    own_quartiers = (
+        set(Quartier.objects.filter(arrondissement__sector=sector).values_list("name", flat=True))
+        if sector
+        else None
+    )
     for row, quartier in zip(hot_rows, cell_quartiers, strict=True):
+        if own_quartiers is not None and quartier not in own_quartiers:
+            continue  # a sector's barometer lists its own quartiers only
         entry = by_place.setdefault(
             quartier, {"place": quartier, "cells": 0, "count": 0, "z": row["z"]}
         )
@@ -331,7 +338,12 @@ def build(month: date, sector: Sector | None = None) -> dict:
 
     # Weekly series over 53 weeks ending with the month, with its seasonal baseline.
     series_filters = replace(f, start=f.end - timedelta(weeks=53) + timedelta(days=1))
-    series = services.time_series(series_filters, "week")
+    # Weeks cut by the year's edges are left out: a partial week is no fall.
+    series = [
+        r
+        for r in services.time_series(series_filters, "week")
+        if not dashboard.is_partial(r, "week")
+    ]
     month_label = date_format(month, "F Y")
     series_svg = charts.line_chart(
         [dashboard.period_label(r["period"], "week") for r in series],

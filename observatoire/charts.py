@@ -197,9 +197,13 @@ def line_chart(
     band_label: str | None = None,
     width: int = 760,
     height: int = 280,
+    partial: Sequence[bool] | None = None,
 ) -> str:
     """Observed counts as a line over periods, with the expected level (dashed) and the band
-    from expected to its upper bound (shaded) where the baseline is known."""
+    from expected to its upper bound (shaded) where the baseline is known. Periods cut by
+    the edges of the dates (`partial`) are drawn as hollow points on a dotted line and never
+    coloured: their low count is no fall."""
+    partial = list(partial) if partial is not None else [False] * len(observed)
     observed_label = observed_label or _("Observé")
     expected_label = expected_label or _("Attendu")
     band_label = band_label or _("Seuil d'alerte")
@@ -257,14 +261,31 @@ def line_chart(
                 f'stroke-width="1.5" stroke-dasharray="5 4"/>'
             )
 
-    points = " ".join(f"{_num(x(i))},{_num(y(v))}" for i, v in enumerate(observed))
-    svg.add(
-        f'<polyline class="observed" points="{points}" fill="none" stroke="{BLUE}" '
-        f'stroke-width="2" stroke-linejoin="round"/>'
-    )
+    whole = [i for i in range(n) if not partial[i]]
+    points = " ".join(f"{_num(x(i))},{_num(y(observed[i]))}" for i in whole)
+    if whole:
+        svg.add(
+            f'<polyline class="observed" points="{points}" fill="none" stroke="{BLUE}" '
+            f'stroke-width="2" stroke-linejoin="round"/>'
+        )
+    for i in range(n - 1):
+        if partial[i] or partial[i + 1]:
+            svg.add(
+                f'<line class="observed-partial" x1="{_num(x(i))}" y1="{_num(y(observed[i]))}" '
+                f'x2="{_num(x(i + 1))}" y2="{_num(y(observed[i + 1]))}" stroke="{BLUE}" '
+                f'stroke-width="1.5" stroke-dasharray="2 3"/>'
+            )
     for i, value in enumerate(observed):
-        above = upper is not None and upper[i] is not None and value > upper[i]
         tip = f"{labels[i]} : {fr_number(value)}"
+        if partial[i]:
+            tip += " — " + _("période incomplète (hors des dates choisies en partie)")
+            svg.add(
+                f'<circle class="partial" cx="{_num(x(i))}" cy="{_num(y(value))}" r="3.5" '
+                f'fill="#fff" stroke="{BLUE}" stroke-width="1.5"><title>{escape(tip)}</title>'
+                "</circle>"
+            )
+            continue
+        above = upper is not None and upper[i] is not None and value > upper[i]
         if expected is not None and expected[i] is not None:
             tip += f" ({expected_label.lower()} {fr_number(expected[i], 1)})"
         svg.add(
@@ -287,6 +308,10 @@ def line_chart(
         lx += 40 + 7 * len(expected_label)
         svg.add(f'<rect x="{lx}" y="6" width="18" height="12" fill="#fbd5d5"/>')
         svg.text(lx + 22, 16, band_label, size=11)
+    if any(partial):
+        lx += 40 + 7 * len(band_label)
+        svg.add(f'<circle cx="{lx + 9}" cy="12" r="3.5" fill="#fff" stroke="{BLUE}"/>')
+        svg.text(lx + 22, 16, _("Période incomplète"), size=11)
     return svg.done()
 
 
@@ -453,8 +478,10 @@ def choropleth(
     breaks = class_breaks([values.get(code) for code, _, _ in areas])
     bins = {gi_bin: label for _, gi_bin, label in overlays}
     legend_height = 40 + 20 * (len(breaks) + 1) + (40 + 20 * len(bins) if bins else 0)
-    height = round(max(legend_height, Projection(geometries, map_width, 10_000).height))
-    project = Projection(geometries, map_width, height)
+    # Fitted to the overlays too: a hot spot cell on the edge is drawn whole, not cut.
+    fitted = geometries + [g for g, _, _ in overlays]
+    height = round(max(legend_height, Projection(fitted, map_width, 10_000).height))
+    project = Projection(fitted, map_width, height)
     svg = _Svg(width, height, title, description)
     for geometry in context:
         svg.add(

@@ -12,8 +12,7 @@ A sector page is the same dashboard with the filters narrowed to the sector
 
 from __future__ import annotations
 
-import csv
-import io
+import calendar
 import json
 import threading
 from collections import OrderedDict
@@ -26,6 +25,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from analytics import sparse_hotspots
+from core import spreadsheet
 from observatoire import charts, services
 from observatoire.filters import Filters
 from observatoire.grid import paris_grid
@@ -177,17 +178,26 @@ class Section:
         return len(self.rows) > self.page_rows
 
     def csv(self) -> str:
-        """UTF-8 CSV with a BOM (so spreadsheet software reads the accents right), comma
-        separated, raw values (dot decimals, ISO dates), one header line of French titles."""
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([c.title for c in self.columns])
-        for row in self.rows:
-            writer.writerow(
-                ["" if row.get(c.key) is None else row.get(c.key) for c in self.columns]
-            )
-        return out.getvalue()
+        """CSV for French spreadsheets (`core.spreadsheet`): figures rounded as on the page,
+        shares in %, one header line of French titles."""
+        header = [
+            f"{c.title} (%)" if c.kind == "share" and "%" not in c.title else c.title
+            for c in self.columns
+        ]
+        rows = ([_csv_cell(row.get(c.key), c.kind) for c in self.columns] for row in self.rows)
+        return spreadsheet.to_csv(header, rows)
+
+
+# Decimals of each kind of column in the CSV (shares are written ×100, in %).
+CSV_DIGITS = {"int": 0, "dec1": 1, "dec2": 2, "share": 1, "pct": 1, "p": 4}
+
+
+def _csv_cell(value, kind: str) -> str:
+    if kind not in CSV_DIGITS:
+        return spreadsheet.text(value)
+    if value is None or value == "":
+        return ""
+    return spreadsheet.decimal(value * 100 if kind == "share" else value, CSV_DIGITS[kind])
 
 
 def period_label(iso: str, grain: str) -> str:
@@ -269,17 +279,40 @@ def _figures(f: Filters, options: dict) -> Section:
     return Section("chiffres-cles", _("Chiffres clés"), columns, rows)
 
 
+def period_days(iso: str, grain: str) -> int:
+    """Days in the whole period starting on `iso`."""
+    day = date.fromisoformat(iso)
+    if grain == "day":
+        return 1
+    if grain == "week":
+        return 7
+    if grain == "month":
+        return calendar.monthrange(day.year, day.month)[1]
+    return 366 if calendar.isleap(day.year) else 365
+
+
+def is_partial(row: dict, grain: str) -> bool:
+    """A period cut by the edges of the dates (a `services.time_series` row): its count is
+    not comparable with whole periods."""
+    return row["days"] < period_days(row["period"], grain)
+
+
 def _series(f: Filters, options: dict) -> Section:
     grain = options["grain"]
     rows = services.time_series(f, grain)
     for row in rows:
         row["short"] = period_label(row["period"], grain)
+        row["partial"] = is_partial(row, grain)
+        row["partial_label"] = (
+            _("oui (%(days)d j)") % {"days": row["days"]} if row["partial"] else ""
+        )
     title = _("Évolution des doléances et niveau attendu")
     svg = charts.line_chart(
         [r["short"] for r in rows],
         [r["count"] for r in rows],
         expected=[r["expected"] for r in rows],
         upper=[r["upper"] for r in rows],
+        partial=[r["partial"] for r in rows],
         title=title,
         observed_label=_("Doléances"),
         expected_label=_("Attendu (saison)"),
@@ -291,10 +324,20 @@ def _series(f: Filters, options: dict) -> Section:
         Column("count", _("Doléances"), "int"),
         Column("expected", _("Attendu"), "dec1"),
         Column("upper", _("Seuil d'alerte"), "dec1"),
+        Column("partial_label", _("Période incomplète")),
     )
     note = ""
     if rows and all(r["expected"] is None for r in rows):
         note = _("Niveau attendu indisponible : il faut au moins un an d'historique.")
+    if any(r["partial"] for r in rows):
+        note = (
+            note
+            + " "
+            + _(
+                "Les périodes coupées par les dates choisies (points creux) comptent moins de "
+                "jours : leur nombre n'est pas une baisse."
+            )
+        ).strip()
     return Section("evolution", title, columns, rows, svg, note, page_rows=len(rows))
 
 
@@ -353,7 +396,9 @@ def cell_places(cells: list[str]) -> list[str]:
 
 
 def _hotspots(f: Filters, options: dict) -> Section:
-    rows = [r for r in services.hotspots(f) if r["gi_bin"] != 0]
+    every_row = services.hotspots(f)
+    events = sum(r["count"] for r in every_row)
+    rows = [r for r in every_row if r["gi_bin"] != 0]
     rows.sort(key=lambda r: (-r["gi_bin"], -r["z"]))
     for row, place in zip(rows, cell_places([r["cell"] for r in rows]), strict=True):
         row["place"] = place
@@ -372,6 +417,17 @@ def _hotspots(f: Filters, options: dict) -> Section:
         "hot": hot,
         "cold": len(rows) - hot,
     }
+    if events < sparse_hotspots.MIN_EVENTS:
+        note = _(
+            "%(n)d doléances seulement : en dessous de %(min)d, aucun point chaud n'est "
+            "calculé (trop peu d'événements pour conclure)."
+        ) % {"n": events, "min": sparse_hotspots.MIN_EVENTS}
+    else:
+        note += " " + _(
+            "Quand les doléances sont peu nombreuses pour la surface, la confiance est estimée "
+            "par %(perms)d permutations (et non par la loi normale) ; une cellule sans doléance "
+            "n'est jamais un point chaud."
+        ) % {"perms": sparse_hotspots.PERMUTATIONS}
     return Section("points-chauds", _("Points chauds (Gi*)"), columns, rows, None, note)
 
 

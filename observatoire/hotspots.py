@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics import concentration as concentration_kernel
-from analytics import emerging, fdr, gistar, knox
+from analytics import emerging, knox, sparse_hotspots
 from analytics._lookup import positions
 from analytics.hexgrid import count_on
 from observatoire import store
@@ -106,6 +106,7 @@ class _HotspotTable:
     p: np.ndarray
     q: np.ndarray
     bins: np.ndarray
+    method: str = "normal"  # see analytics.sparse_hotspots
 
 
 def _hotspot_table(f: Filters, res: int, k: int) -> _HotspotTable:
@@ -117,14 +118,21 @@ def _hotspot_table(f: Filters, res: int, k: int) -> _HotspotTable:
         values = _cell_counts(con, f, res, grid)
     if grid.cells.size == 0:
         empty = np.zeros(0)
-        return _HotspotTable(grid.cells, empty, empty, empty, empty, empty.astype(np.int8))
-    result = gistar.gistar(values, grid.weights(k))
-    q = fdr.benjamini_hochberg(result.p).q
-    bins = gistar.gi_bin(result.z, q)
-    keep = np.flatnonzero((values > 0) | (bins != 0))
+        return _HotspotTable(
+            grid.cells, empty, empty, empty, empty, empty.astype(np.int8), "too_few"
+        )
+    # Few events: nothing flagged, or permutation inference (analytics.sparse_hotspots).
+    result = sparse_hotspots.infer(values, grid.weights(k))
+    keep = np.flatnonzero((values > 0) | (result.bins != 0))
     keep = keep[np.lexsort((-values[keep], -np.round(result.z[keep], 6)))]
     return _HotspotTable(
-        grid.cells[keep], values[keep], result.z[keep], result.p[keep], q[keep], bins[keep]
+        grid.cells[keep],
+        values[keep],
+        result.z[keep],
+        result.p[keep],
+        result.q[keep],
+        result.bins[keep],
+        result.method,
     )
 
 

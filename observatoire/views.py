@@ -28,6 +28,7 @@ from accounts.choices import AuditAction
 from accounts.permissions import can_see_observatory
 from observatoire import barometre, dashboard, maps, services, subscriptions
 from observatoire.dashboard import GRAIN_PARAMETER
+from observatoire.filter_notes import filter_notes
 from observatoire.filters import Filters
 from observatoire.forms import FilterForm
 from prevention.digest import complaints_near_active_pairs
@@ -99,6 +100,7 @@ def _panels_context(request, sector, f, options, query) -> dict:
     }
     return {
         "filters": f,
+        "filter_notes": filter_notes(request.GET),
         "figures": board.sections["chiffres-cles"].rows,
         "panels": panels,
         "query": query,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -118,9 +119,20 @@ def browser():
         browser.close()
 
 
+# Tests run offline: anything not served by the test server (map tiles…) fails at once, as
+# it would without a network, instead of waiting for a DNS or connect timeout.
+OUTSIDE = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])")
+
+
+def offline_context(browser, **options):
+    context = browser.new_context(locale="fr-FR", **options)
+    context.route(OUTSIDE, lambda route: route.abort("internetdisconnected"))
+    return context
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = offline_context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Desk
+from accounts.models import Desk, ordered_desks
 from core.dates import in_range, out_of_range_message
 from doleances.choices import Priority, Status
 from doleances.models import Category
@@ -192,7 +192,7 @@ class RerouteForm(CaseActionForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
-        self.fields["desk"].queryset = (
+        self.fields["desk"].queryset = ordered_desks(
             Desk.objects.filter(is_active=True).exclude(pk=case.desk_id).select_related("partner")
         )
 

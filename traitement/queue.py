@@ -24,6 +24,8 @@ PRIORITIES = sorted(Priority.values, reverse=True)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 FULL_REFERENCE = re.compile(r"^DOL-\d{4}-\d{6}$")
+# Points on one screen of the queue's map (a desk's open cases rarely exceed it).
+MAP_SIZE = 500
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,12 @@ data is audit-logged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +21,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import log_event, log_personal_data_read
 from accounts.choices import AuditAction, Role
-from accounts.models import Desk
+from accounts.models import Desk, ordered_desks
 from accounts.permissions import profile_of, role_of, role_required
-from doleances.models import Complaint
+from doleances.models import Complaint, Photo
+from doleances.photos import thumbnail as photo_thumbnail
 from traitement import queue, services
 from traitement.duplicates import find_duplicate_candidates
 from traitement.forms import ACTION_FORMS, BulkForm, QueueFilterForm
@@ -57,9 +61,17 @@ def _form_errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
-@role_required(*STAFF_ROLES)
-def queue_view(request):
-    """The desk's queue (or, for an administrator, the queue of a chosen desk)."""
+@dataclass
+class _QueueScope:
+    desk: Desk | None
+    desks: list[Desk] | None
+    copies: bool
+    base: QuerySet
+    form: QueueFilterForm
+
+
+def _queue_scope(request) -> _QueueScope:
+    """The queue a request asks for (list and map share it, with the same filters)."""
     is_admin = role_of(request.user) == Role.ADMINISTRATOR
     profile = profile_of(request.user)
     desk = None
@@ -69,36 +81,94 @@ def queue_view(request):
     elif profile is not None:
         desk = profile.desk
     copies = request.GET.get("vue") == "copie"
-    base = desk_queue(request.user, desk, copies=copies)
-    form = QueueFilterForm(request.GET or None)
-    result = queue.page(base, form.filters(), request.GET.get("apres"))
+    return _QueueScope(
+        desk=desk,
+        desks=ordered_desks(Desk.objects.filter(is_active=True)) if is_admin else None,
+        copies=copies,
+        base=desk_queue(request.user, desk, copies=copies),
+        form=QueueFilterForm(request.GET or None),
+    )
+
+
+def _query_without(request, *keys) -> str:
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@role_required(*STAFF_ROLES)
+def queue_view(request):
+    """The desk's queue (or, for an administrator, the queue of a chosen desk)."""
+    scope = _queue_scope(request)
+    result = queue.page(scope.base, scope.form.filters(), request.GET.get("apres"))
     next_query = None
     if result.next_cursor:
         params = request.GET.copy()
         params["apres"] = result.next_cursor
         params["page"] = str(_page_number(request) + 1)
         next_query = params.urlencode()
-    first_params = request.GET.copy()
-    for key in ("apres", "page"):
-        first_params.pop(key, None)
+    can_bulk = role_of(request.user) != Role.ADMINISTRATOR and not scope.copies
     return render(
         request,
         "traitement/queue.html",
         {
-            "desk": desk,
-            "desks": Desk.objects.filter(is_active=True) if is_admin else None,
-            "copies": copies,
-            "form": form,
+            "desk": scope.desk,
+            "desks": scope.desks,
+            "copies": scope.copies,
+            "form": scope.form,
             "cases": result.cases,
-            "counts": queue.counts(base),
+            "counts": queue.counts(scope.base),
             "page_number": _page_number(request),
             "next_query": next_query,
-            "first_query": first_params.urlencode(),
+            "first_query": _query_without(request, "apres", "page"),
             "is_first_page": not request.GET.get("apres"),
-            "can_bulk": not is_admin and not copies,
-            "agents": services.desk_agents(desk) if desk else [],
+            "can_bulk": can_bulk,
+            "agents": services.desk_agents(scope.desk) if scope.desk else [],
             "bulk_actions": BulkForm.base_fields["action"].choices,
             "closing_reasons": BulkForm.base_fields["reason"].choices,
+        },
+    )
+
+
+@role_required(*STAFF_ROLES)
+def queue_map(request):
+    """The same queue, with the same filters, as points on a map (first MAP_SIZE cases in
+    queue order; the next ones a page further)."""
+    scope = _queue_scope(request)
+    result = queue.page(
+        scope.base, scope.form.filters(), request.GET.get("apres"), size=queue.MAP_SIZE
+    )
+    points = [
+        {
+            "reference": case.complaint.reference,
+            "lat": case.complaint.latitude,
+            "lon": case.complaint.longitude,
+            "label": f"{case.complaint.reference} — {case.complaint.category.label}",
+            "url": reverse("traitement:case", args=[case.complaint.reference]),
+            "overdue": case.is_overdue,
+        }
+        for case in result.cases
+        if case.complaint.latitude is not None and case.complaint.longitude is not None
+    ]
+    next_query = None
+    if result.next_cursor:
+        params = request.GET.copy()
+        params["apres"] = result.next_cursor
+        next_query = params.urlencode()
+    return render(
+        request,
+        "traitement/queue_map.html",
+        {
+            "desk": scope.desk,
+            "desks": scope.desks,
+            "copies": scope.copies,
+            "form": scope.form,
+            "points": points,
+            "without_point": len(result.cases) - len(points),
+            "shown": len(result.cases),
+            "next_query": next_query,
+            "list_query": _query_without(request, "apres", "page"),
         },
     )
 
@@ -161,6 +231,31 @@ def case_detail(request, reference):
             "merged": Complaint.objects.filter(case__merged_into=complaint).order_by("pk"),
         },
     )
+
+
+@role_required(*STAFF_ROLES)
+def case_photo(request, reference, pk, thumbnail=False):
+    """A photo of a case (or its thumbnail), only for those who may see the complaint's
+    personal data; every read is audited. Photos have no public URL."""
+    complaint = _visible_complaint(request.user, reference)
+    if not can_view_personal_data(request.user, complaint):
+        raise PermissionDenied
+    photo = get_object_or_404(Photo, pk=pk, complaint=complaint)
+    try:
+        path = photo_thumbnail(photo) if thumbnail else None
+        stream = path.open("rb") if path else photo.image.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    log_personal_data_read(
+        request.user,
+        complaint,
+        request,
+        details={"vue": "miniature" if thumbnail else "photo", "photo": photo.pk},
+    )
+    response = FileResponse(stream, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="{complaint.reference}-{photo.pk}.jpg"'
+    return response
 
 
 @role_required(*STAFF_ROLES)

@@ -5,8 +5,6 @@ Rows are append-only. The ORM refuses updates and deletes here, and a database t
 going around the ORM cannot rewrite history.
 """
 
-import json
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -71,7 +69,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
-
-    @property
-    def details_text(self) -> str:
-        return json.dumps(self.details, ensure_ascii=False, cls=DjangoJSONEncoder)

@@ -1,6 +1,7 @@
 """Partners of the contract and their desks (the units that receive and work cases)."""
 
 from django.db import models
+from django.db.models import F, Min
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import PartnerKind
@@ -60,3 +61,11 @@ class Desk(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+
+def ordered_desks(queryset):
+    """Desks by partner, then by the first arrondissement they serve (by number, so that
+    « division 5e » comes before « division 10e »; desks for all Paris first), then name."""
+    return queryset.annotate(first_arrondissement=Min("arrondissements__number")).order_by(
+        "partner__name", F("first_arrondissement").asc(nulls_first=True), "name"
+    )

@@ -5,6 +5,8 @@ computed from the observatory's measures (computed source), refreshed by
 `contrat.services.refresh_computed_values`.
 """
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,9 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner
 from accounts.models.partners import CodeManager
-from contrat.choices import Direction, Frequency, IndicatorSource
+from contrat.choices import Direction, Frequency, IndicatorSource, ValueKind
 from contrat.models.contract import Priority
 from territory.models import Sector
+
+# Units whose values are naturally decimal (durations, amounts); other units count things.
+DECIMAL_UNITS = {"jours", "jour", "heures", "heure", "minutes", "€", "euros", "km", "ratio"}
 
 
 class Indicator(models.Model):
@@ -24,6 +29,16 @@ class Indicator(models.Model):
     name = models.CharField(_("intitulé"), max_length=300)
     unit = models.CharField(_("unité"), max_length=60)
     direction = models.CharField(_("sens"), max_length=4, choices=Direction.choices)
+    value_kind = models.CharField(
+        _("nature des valeurs"),
+        max_length=10,
+        choices=ValueKind.choices,
+        blank=True,
+        help_text=_(
+            "Vide : déduite de l'unité (« % » : pourcentage ; « / », jours, heures, euros : "
+            "nombre décimal ; sinon nombre entier)."
+        ),
+    )
     frequency = models.CharField(
         _("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.YEARLY
     )
@@ -64,6 +79,33 @@ class Indicator(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def kind(self) -> str:
+        """The nature of the values: as set, or deduced from the unit."""
+        if self.value_kind:
+            return self.value_kind
+        unit = self.unit.strip().lower()
+        if unit in ("%", "pourcentage", "pour cent") or unit.startswith("% "):
+            return ValueKind.PERCENT
+        if "/" in unit or unit.split(" ")[0] in DECIMAL_UNITS:
+            return ValueKind.QUANTITY
+        return ValueKind.COUNT
+
+    def value_error(self, value: float) -> str | None:
+        """Why `value` cannot be a value of this indicator (French), or None."""
+        if not math.isfinite(value):
+            return _("Saisissez un nombre.")
+        kind = self.kind
+        if kind == ValueKind.PERCENT and not 0 <= value <= 100:
+            return _("Un pourcentage est compris entre 0 et 100.")
+        if value < 0:
+            return _("La valeur ne peut pas être négative (%(unit)s).") % {"unit": self.unit}
+        if kind == ValueKind.COUNT and value != int(value):
+            return _(
+                "Cet indicateur compte des %(unit)s : saisissez un nombre entier, sans décimale."
+            ) % {"unit": self.unit}
+        return None
 
     @property
     def is_computed(self) -> bool:

@@ -4,6 +4,7 @@ and exports; searchable and exportable by administrators only."""
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -175,6 +176,9 @@ def test_audit_page_filters(client, users, trail):
     assert "1 événement." in page
     page = client.get(url, {"reference": trail.reference}).content.decode()
     assert "2 événements." in page
+    assert f"doléance {trail.pk}" in page or trail.reference in page
+    page = client.get(url, {"action": AuditAction.LOGIN_FAILED}).content.decode()
+    assert "identifiant : =HYPERLINK" in page and "{&quot;username" not in page
     page = client.get(url, {"actor": users["desk_supervisor"].username}).content.decode()
     assert "Modification d&#x27;un dossier" in page
     assert "1 événement." in page
@@ -201,17 +205,27 @@ def test_csv_export_is_itself_logged_and_safe_for_spreadsheets(client, users, tr
     response = client.get(reverse("accounts:audit-export"), {"reference": trail.reference})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [row["action"] for row in rows] == ["personal_data_read", "case_change"]
+    # In French, for French spreadsheets: headers, labels, details; ";" between cells.
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [row["action"] for row in rows] == [
+        "Lecture de données personnelles",
+        "Modification d'un dossier",
+    ]
+    assert rows[0]["rôle"] == "Agent de traitement" and rows[0]["type d'objet"] == "doléance"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[0]["date"])
     export = events(AuditAction.EXPORT).get()
     assert export.actor == users["administrator"]
     assert export.details["count"] == 2
     assert export.details["filters"] == {"reference": trail.reference}
     everything = client.get(reverse("accounts:audit-export"))
-    text = b"".join(everything.streaming_content).decode()
-    assert "'=HYPERLINK" not in text  # inside the JSON details cell, not at its start
-    rows = list(csv.DictReader(io.StringIO(text)))
+    text = b"".join(everything.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert all(not cell.startswith("=") for row in rows for cell in row.values())
+    failed = next(row for row in rows if row["action"] == "Échec de connexion")
+    assert failed["détails"] == 'identifiant : =HYPERLINK("x")'  # not at the cell's start
+    exported = next(row for row in rows if row["action"] == "Export")
+    assert "filtres : (référence : " in exported["détails"] and "nombre : 2" in exported["détails"]
 
 
 def test_export_is_for_administrators_only(client, users, trail):
@@ -239,10 +253,13 @@ def test_cli_export_jsonl_and_csv(users, trail, tmp_path):
     assert lines[0]["actor_role"] == Role.DESK_SUPERVISOR
     target = tmp_path / "audit.csv"
     call_command("audit", "export", "--format", "csv", "--output", str(target))
-    rows = list(csv.DictReader(target.open(encoding="utf-8")))
-    assert {"personal_data_read", "case_change", "login_failed", "export"} <= {
-        row["action"] for row in rows
-    }
+    rows = list(csv.DictReader(target.open(encoding="utf-8-sig"), delimiter=";"))
+    assert {
+        "Lecture de données personnelles",
+        "Modification d'un dossier",
+        "Échec de connexion",
+        "Export",
+    } <= {row["action"] for row in rows}
     cli_exports = events(AuditAction.EXPORT)
     assert cli_exports.count() == 2
     assert all(e.details["via"] == "cli" for e in cli_exports)

@@ -20,6 +20,7 @@ affected roles in `bugs` (strict xfail), so that it stays visible until it is fi
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,11 +30,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image as PILImage
 from rest_framework.authtoken.models import Token
 
 from accounts.choices import Role
@@ -170,6 +173,10 @@ def complaint_ref(key):
     return lambda w: (w[key].reference,)
 
 
+def photo_of(key):
+    return lambda w: (w[key].reference, w[key].photos.get().pk)
+
+
 def case_action(key, action):
     return lambda w: (w[key].reference, action)
 
@@ -275,6 +282,7 @@ PUBLIC_PAGES = [
     Page("territory:geojson", everyone(404), args=("iris",), label="unknown level"),
     Page("api-schema", everyone()),
     Page("api-docs", everyone()),
+    Page("api-docs", everyone(), query={"script": ""}, label="set-up script"),
     Page("api-redoc", everyone()),
     # Open data: aggregates with small counts suppressed, for everyone.
     *(
@@ -694,6 +702,26 @@ CASE_PAGES = [
         label="other desk",
     ),
     Page("traitement:bulk", override(only(), 405, *CASE_STAFF)),
+    # The queue as a map, with the same scope and filters as the list.
+    Page("traitement:queue_map", only(*CASE_STAFF)),
+    Page("traitement:queue_map", only(*CASE_STAFF), query={"statut": "all"}, label="filtered"),
+    # Photos: personal data, so the desk in charge and administrators only (a copy desk
+    # reads the case, not its photos); another desk's case does not exist.
+    *(
+        Page(name, expect, args=photo_of(key), label=label)
+        for name in ("traitement:photo", "traitement:photo_thumbnail")
+        for key, expect, label in (
+            ("case_own", only(*CASE_STAFF), "own desk"),
+            ("case_copy", only("administrator"), "copy"),
+            ("case_other_desk", override(only("administrator"), 404, *CASE_DESK), "other desk"),
+        )
+    ),
+    Page(
+        "traitement:photo",
+        override(only(), 404, *CASE_STAFF),
+        args=lambda w: (w["case_own"].reference, w["case_other_desk"].photos.get().pk),
+        label="another complaint's photo",
+    ),
 ]
 
 # The observatory: Paris for analysts, pilots and administrators; a coordinator's own sector.
@@ -838,6 +866,17 @@ CONTRACT_PAGES = [
         args=("pdf",),
         label="unknown format",
     ),
+    # The annual report: pilots and administrators for Paris and every sector, a
+    # coordinator for their own sector only.
+    *(Page("contrat:bilan", only(*CONTRACT_MANAGERS), args=(fmt,)) for fmt in ("html", "docx")),
+    Page("contrat:bilan", override(only(), 404, *STAFF), args=("odt",), label="unknown format"),
+    Page(
+        "contrat:sector-bilan",
+        only(*CONTRACT_MANAGERS, "cspa_coordinator"),
+        args=("paris-18", "html"),
+    ),
+    Page("contrat:sector-bilan", only(*CONTRACT_MANAGERS), args=("paris-5", "docx")),
+    Page("contrat:sector-bilan", override(only(), 404, *STAFF), args=("paris-99", "html")),
     Page("contrat:import", only(*CONTRACT_MANAGERS, status=400), method="post", label="no file"),
     Page("contrat:import", everyone(405)),
 ]
@@ -1029,6 +1068,12 @@ def _account(role, *, desk=None, sector=None, partner=None, arrondissements=()):
     return user
 
 
+def _photo():
+    out = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (120, 40, 40)).save(out, format="JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
 def _file(category_code, postal_code="", point=(None, None)):
     return file_complaint(
         ComplaintInput(
@@ -1039,6 +1084,7 @@ def _file(category_code, postal_code="", point=(None, None)):
             latitude=point[0],
             longitude=point[1],
             contact=ContactInput(name="Camille Martin", email=EMAIL, consent_contact=True),
+            photos=[_photo()],
         )
     )
 

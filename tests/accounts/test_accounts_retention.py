@@ -15,6 +15,7 @@ from accounts.choices import AuditAction
 from accounts.models import AuditEvent
 from doleances.choices import Status
 from doleances.models import Complainant, Complaint, Photo
+from doleances.photos import thumbnail as photo_thumbnail
 from doleances.retention import (
     ERASED_DESCRIPTION,
     months_before,
@@ -67,6 +68,7 @@ def test_personal_data_are_erased_after_twelve_months_and_the_case_kept(
     complaint, closed_at = closed_case
     path = photo_path(complaint)
     assert path.exists()
+    thumbnail = photo_thumbnail(complaint.photos.get())  # made when an agent saw the case
     now = closed_at + timedelta(days=367)
     with django_capture_on_commit_callbacks(execute=True):
         report = purge_personal_data(now=now)
@@ -85,7 +87,7 @@ def test_personal_data_are_erased_after_twelve_months_and_the_case_kept(
     assert complaint.description == ERASED_DESCRIPTION
     assert complaint.media_url == ""
     assert not Photo.objects.filter(complaint=complaint).exists()
-    assert not path.exists()
+    assert not path.exists() and not thumbnail.exists()
     # The case itself stays, for history and statistics, with its closing time.
     assert complaint.status == Status.CLOSED
     assert complaint.reference.startswith("DOL-")

@@ -28,13 +28,13 @@ def test_entering_a_value_updates_the_status_and_the_chart(
         priority="1.2",
         name="Réunions des cellules de veille rixes",
         by_sector=False,
-        targets={year: 40},
+        targets={year - 1: 40, year: 40},
     )
     IndicatorValue.objects.create(indicator=indicator, period_start=date(year - 1, 1, 1), value=30)
 
     log_in(page, live_server, "pilote-navigateur")
     expect(page.locator("h1")).to_have_text(f"Pilotage du contrat — Paris, {year}")
-    expect(page.locator("#etat-1-2")).to_have_text("En retard")  # 30 against 40
+    expect(page.locator("#etat-1-2")).to_have_text("En retard")  # 30 against last year's 40
     page.get_by_role("link", name="Prévenir et lutter contre les rixes").click()
 
     expect(page.locator("h1")).to_have_text("1.2 — Prévenir et lutter contre les rixes")
@@ -46,14 +46,14 @@ def test_entering_a_value_updates_the_status_and_the_chart(
 
     expect(page.locator("h1")).to_have_text("Saisir une valeur")
     expect(page.get_by_label("Période")).to_have_value(f"{year}-01-01")
-    page.get_by_label("Valeur", exact=True).fill("41,5")
+    page.get_by_label("Valeur", exact=True).fill("42")  # meetings: a whole number
     page.get_by_label("Source de la valeur").fill("Compte rendu du comité")
     page.click("#enregistrer")
 
     expect(page.locator(".messages")).to_contain_text("La valeur est enregistrée.")
     expect(page.locator("#etat-priorite")).to_have_text("Dans les temps")
     expect(page.locator("#etat-reunions-veille")).to_have_text("Dans les temps")
-    expect(page.locator("#indicateur-reunions-veille .derniere-valeur")).to_have_text("41,5")
+    expect(page.locator("#indicateur-reunions-veille .derniere-valeur")).to_have_text("42")
     expect(chart.locator("circle.value")).to_have_count(2)
 
     page.get_by_role("link", name="← Tout le contrat parisien").click()

@@ -182,7 +182,7 @@ def full_contract(paris, make_indicator, pilot, make_user):
     reunions = make_indicator("reunions-veille", priority="1.2", targets={2025: 40.5, 2026: 45})
     IndicatorTarget.objects.create(indicator=reunions, sector=paris_18, year=2025, value=8)
     IndicatorValue.objects.create(
-        indicator=reunions, sector=paris_18, period_start=date(2025, 1, 1), value=7.25,
+        indicator=reunions, sector=paris_18, period_start=date(2025, 1, 1), value=7,
         source_note="Bilan du CSPA", entered_by=make_user(Role.CSPA_COORDINATOR, sector="paris-18"),
     )  # fmt: skip
     nuit = make_indicator(

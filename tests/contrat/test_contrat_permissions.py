@@ -26,7 +26,7 @@ def form_url(indicator):
     return f"/contrat/indicateurs/{indicator.code}/saisir/"
 
 
-def enter(client, indicator, sector="paris", period="2025-01-01", value="12,5"):
+def enter(client, indicator, sector="paris", period="2025-01-01", value="12"):
     return client.post(
         form_url(indicator),
         {"secteur": sector, "periode": period, "valeur": value, "source": "Compte rendu"},
@@ -51,13 +51,13 @@ def test_a_coordinator_enters_their_own_sector_only(client, make_user, meetings)
     assert response.status_code == 302
     assert response["Location"] == "/contrat/priorites/1.2/?secteur=paris-18"
     value = stored(meetings, "paris-18")
-    assert value.value == 12.5
+    assert value.value == 12
     assert value.entered_by == coordinator and value.entered_at.date() == date.today()
     assert value.source_note == "Compte rendu" and not value.is_computed
     event = AuditEvent.objects.get(actor=coordinator, action=AuditAction.OTHER)
     assert event.details["indicator"] == "reunions-veille"
     assert event.details["sector"] == "paris-18"
-    assert event.details["value"] == 12.5
+    assert event.details["value"] == 12
 
     for other in ("paris-19", "paris"):
         response = enter(client, meetings, sector=other, value="99")
@@ -79,7 +79,7 @@ def test_another_sectors_coordinator_cannot_touch_the_18th(client, make_user, me
     assert enter(client, meetings, sector="paris-18").status_code == 400
     assert stored(meetings, "paris-18") is None
     assert enter(client, meetings, sector="paris-19").status_code == 302
-    assert stored(meetings, "paris-19").value == 12.5
+    assert stored(meetings, "paris-19").value == 12
 
 
 def test_a_coordinator_cannot_enter_an_indicator_not_declined_by_sector(
@@ -100,7 +100,7 @@ def test_a_partner_enters_the_indicators_it_is_responsible_for_only(
     assert enter(client, patrols, sector="paris").status_code == 302
     assert enter(client, patrols, sector="paris-12").status_code == 302  # any sector
     assert stored(patrols).entered_by == supervisor
-    assert stored(patrols, "paris-12").value == 12.5
+    assert stored(patrols, "paris-12").value == 12
 
     assert client.get(form_url(meetings)).status_code == 403  # the Ville's indicator
     assert enter(client, meetings).status_code == 403
@@ -136,7 +136,7 @@ def test_pilots_enter_every_scope_and_see_the_link(client, pilot, meetings):
     assert '<option value="paris-18" selected>' in form
     assert enter(client, meetings, sector="paris").status_code == 302
     assert enter(client, meetings, sector="paris-20", value="3").status_code == 302
-    assert stored(meetings).value == 12.5 and stored(meetings, "paris-20").value == 3
+    assert stored(meetings).value == 12 and stored(meetings, "paris-20").value == 3
 
 
 def test_a_second_entry_for_the_same_period_replaces_the_first(client, pilot, meetings):

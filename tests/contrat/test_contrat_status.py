@@ -92,9 +92,29 @@ def test_the_latest_value_of_the_year_or_else_the_latest_known(make_indicator, p
     snapshot = load_snapshot(2024, today=TODAY)
     ev = snapshot.evaluation(indicator, None)
     assert (ev.value, ev.value_year, ev.target, ev.status) == (11, 2024, 10, S.ON_TRACK)
-    # No value yet in 2025: the 2024 one is compared with the 2025 target (45 % short).
+    # No value yet in 2025: the 2024 value is compared with the 2024 target, like with like
+    # (against the 2025 target it would look 45 % short).
     ev = load_snapshot(2025, today=TODAY).evaluation(indicator, None)
-    assert (ev.value, ev.value_year, ev.target, ev.status) == (11, 2024, 20, S.LATE)
+    assert (ev.value, ev.value_year, ev.target, ev.target_year, ev.status) == (
+        11,
+        2024,
+        10,
+        2024,
+        S.ON_TRACK,
+    )
+
+
+@pytest.mark.django_db
+def test_the_priority_page_says_which_year_is_which(client, pilot, make_indicator):
+    indicator = make_indicator(
+        "ind-annees", priority="1.2", targets={2024: 10, 2025: 20}, by_sector=False
+    )
+    IndicatorValue.objects.create(indicator=indicator, period_start=date(2024, 1, 1), value=11)
+    client.force_login(pilot)
+    page = client.get("/contrat/priorites/1.2/?annee=2025").content.decode()
+    assert "Dernière valeur 2024 :" in page and "cible 2024 :" in page
+    assert "la valeur 2024 est comparée à la cible 2024" in page
+    assert 'id="etat-ind-annees">Dans les temps<' in page
 
 
 @pytest.mark.django_db

@@ -87,8 +87,10 @@ def test_priority_page(client, pilot, make_indicator):
     assert 'id="etat-priorite">En retard<' in page
     row = re.search(r'<tr id="action-1-2-1" class="overdue">.*?</tr>', page, re.S).group(0)
     assert "échéance dépassée" in row and "Ville de Paris" in row
-    assert 'id="etat-reunions-veille">À surveiller<' in page  # 41 (2025) against 45: -8.9 %
-    assert "−8,89\u202f%" in page
+    # No value yet this year: the 2025 value is compared with the 2025 target (like with
+    # like), not with this year's 45, and the page says so.
+    assert 'id="etat-reunions-veille">Dans les temps<' in page
+    assert "la valeur 2025 est comparée à la cible 2025" in page
 
 
 def test_comparison_of_sectors_on_one_indicator(client, make_user, make_indicator):

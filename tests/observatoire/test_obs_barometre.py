@@ -19,7 +19,7 @@ from doleances.models import Category
 from doleances.services import ComplaintInput
 from observatoire import barometre, services
 from observatoire.filters import Filters
-from territory.models import Sector
+from territory.models import Quartier, Sector
 from territory.services import locate
 from tests.observatoire.conftest import SVG, parse_svg
 
@@ -199,3 +199,56 @@ def test_commentary_without_history_says_there_is_nothing_to_compare():
     assert "Aucun point chaud significatif ce mois-ci." in text
     html = barometre.render_html(report)
     assert "Aucune donnée pour ces filtres" in html  # empty charts say so
+
+
+def _border_point(number: int, resolution: int) -> tuple[float, float]:
+    """A point inside arrondissement `number` whose H3 cell's centre lies in another one."""
+    import h3
+    import shapely
+
+    from territory.models import Arrondissement
+
+    shape = shapely.from_geojson(Arrondissement.objects.get(number=number).geometry)
+    inner = shape.buffer(-0.0002).exterior
+    for step in range(400):
+        point = inner.interpolate(step / 400, normalized=True)
+        centre = h3.cell_to_latlng(h3.latlng_to_cell(point.y, point.x, resolution))
+        where = locate(*centre)
+        if where["inside_paris"] and where["arrondissement"]["number"] != number:
+            assert locate(point.y, point.x)["arrondissement"]["number"] == number
+            return point.y, point.x
+    raise AssertionError("no border cell found")
+
+
+def test_a_sector_barometer_lists_only_its_own_quartiers():
+    """Issue 11 §5: a cluster on the edge of the 18th made the 18th's barometer list hot
+    spots in quartiers of the 17th and the 9th (empty cells next to the cluster, and a cell
+    whose centre is across the boundary)."""
+    lat, lon = _border_point(18, barometre.HOTSPOT_RESOLUTION)
+    category = Category.objects.filter(is_active=True).first()
+    start = datetime(LAST_MONTH.year, LAST_MONTH.month, 3, 20, tzinfo=UTC)
+    items = [
+        ComplaintInput(
+            category=category,
+            channel="phone",
+            latitude=lat,
+            longitude=lon,
+            received_at=start + timedelta(hours=2 * i),
+            occurred_at=start + timedelta(hours=2 * i),
+            source="test-bord",
+            external_id=str(i),
+        )
+        for i in range(60)
+    ]
+    assert len(file_complaints(items).created) == 60
+    services.refresh(full=True)
+    try:
+        sector = Sector.objects.get(code="paris-18")
+        report = barometre.build(LAST_MONTH, sector)
+        own = set(
+            Quartier.objects.filter(arrondissement__sector=sector).values_list("name", flat=True)
+        )
+        assert report["hot_places"], "the cluster is a hot spot of the 18th"
+        assert {p["place"] for p in report["hot_places"]} <= own
+    finally:
+        services.refresh(full=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -220,12 +221,20 @@ def test_every_table_downloads_as_csv(client, roles, slug):
     )
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
+    # For French spreadsheets: ";" between cells, decimal commas, figures rounded.
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     section = dashboard.section(
         slug, Filters.from_querydict(query), {"grain": "week"}, dashboard.store_version()
     )
-    assert rows[0] == [c.title for c in section.columns]
+    assert [title.removesuffix(" (%)") for title in rows[0]] == [c.title for c in section.columns]
     assert len(rows) == len(section.rows) + 1
+    for index, column in enumerate(section.columns):
+        digits = dashboard.CSV_DIGITS.get(column.kind)
+        if digits is None:
+            continue
+        shape = re.compile(r"^-?\d+" + (rf",\d{{{digits}}}$" if digits else "$"))
+        cells = [row[index] for row in rows[1:] if row[index]]
+        assert all(shape.match(cell) for cell in cells), (column.title, cells[:5])
     event = AuditEvent.objects.filter(action="export").latest("pk")
     assert event.details["export"] == f"observatoire-{slug}"
 

@@ -145,25 +145,13 @@
   var clearButton = document.getElementById("effacer-point");
   var outsideMessage = form.dataset.outsideMessage;
 
-  var map = L.map("carte", { keyboard: false, zoomControl: true, attributionControl: true })
-    .setView([48.8566, 2.3429], 12);
+  var map = window.cppsBaseMap(document.getElementById("carte"), {
+    tileUrl: form.dataset.tileUrl,
+    tileAttribution: form.dataset.tileAttribution,
+    geojsonUrl: form.dataset.geojsonUrl,
+    onOutlines: function (layer) { if (!marker) { map.fitBounds(layer.getBounds()); } }
+  });
   window.cppsReportMap = map;
-  if (form.dataset.tileUrl) {
-    L.tileLayer(form.dataset.tileUrl, {
-      attribution: form.dataset.tileAttribution || "", maxZoom: 19
-    }).addTo(map);
-  }
-  map.attributionControl.addAttribution("Quartiers : Ville de Paris (ODbL)");
-  fetch(form.dataset.geojsonUrl, { credentials: "same-origin" })
-    .then(function (r) { return r.json(); })
-    .then(function (data) {
-      var layer = L.geoJSON(data, {
-        interactive: false,
-        style: { color: "#000091", weight: 1, fillColor: "#dfe5ff", fillOpacity: 0.35 }
-      }).addTo(map);
-      if (!marker) { map.fitBounds(layer.getBounds()); }
-    })
-    .catch(function () { /* The point can still be placed; the server locates it. */ });
 
   var marker = null;
   var locateTimer = null;
