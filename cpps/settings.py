@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "traitement",
     "guichet",
     "open311",
+    "victimes",
     "observatoire",
     "contrat",
 ]
@@ -237,3 +238,7 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Victims (axe 2): a directory service not checked for this many months is « à vérifier » for
+# administrators and no longer shown to the public.
+CPPS_RESSOURCES_VALIDITE_MOIS = int(os.environ.get("CPPS_RESSOURCES_VALIDITE_MOIS", "12"))

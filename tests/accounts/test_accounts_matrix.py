@@ -49,6 +49,7 @@ from territory.models import Arrondissement, Quartier, Sector
 from tests.conftest import GEO_DIR
 from traitement.models import RoutingRule
 from traitement.services import case_for
+from victimes.models import Service
 
 ROLES = (
     "anonymous",
@@ -360,6 +361,17 @@ ADMIN_CHANGELISTS = (
     "contrat_indicator",
     "contrat_indicatorvalue",
     "contrat_computedrefresh",
+    *(
+        f"victimes_{model}"
+        for model in (
+            "taxonomy",
+            "taxonomyterm",
+            "organization",
+            "service",
+            "location",
+            "orientationrecord",
+        )
+    ),
 )
 ADMIN_APPS = (
     "auth",
@@ -370,6 +382,7 @@ ADMIN_APPS = (
     "traitement",
     "open311",
     "contrat",
+    "victimes",
 )
 ADMIN_CHANGE_PAGES = {
     "auth_user": lambda w: w["case_agent"].pk,
@@ -382,6 +395,7 @@ ADMIN_CHANGE_PAGES = {
     "traitement_routingrule": lambda w: w["routing_rule"].pk,
     "open311_apikey": lambda w: w["open311_key_object"].pk,
     "contrat_indicator": lambda w: w["indicators"]["partner"].pk,
+    "victimes_service": lambda w: w["service"].pk,
 }
 ADMIN_PAGES = [
     Page("admin:index", ADMIN_ONLY),
@@ -846,6 +860,11 @@ def _indicator(code, partner, *, by_sector, computed=False):
     )
 
 
+def victims_world() -> dict:
+    """The directory's national lines (fixture)."""
+    return {"service": Service.objects.get(name__endswith="3919")}
+
+
 def build_world() -> dict:
     if not Quartier.objects.exists():  # a transactional test flushed the referentials
         load_referentials(GEO_DIR)
@@ -899,6 +918,7 @@ def build_world() -> dict:
         "routing_rule": RoutingRule.objects.order_by("pk").first(),
         "desk_content_type": ContentType.objects.get_for_model(Desk).pk,
         "indicators": indicators,
+        **victims_world(),
     }
 
 

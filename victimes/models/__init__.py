@@ -1,0 +1,37 @@
+from .directory import (
+    Accessibility,
+    Address,
+    Attribute,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    validity_cutoff,
+)
+from .orientation import OrientationRecord
+
+__all__ = [
+    "Accessibility",
+    "Address",
+    "Attribute",
+    "CostOption",
+    "Language",
+    "Location",
+    "OrientationRecord",
+    "Organization",
+    "Phone",
+    "Schedule",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "validity_cutoff",
+]
