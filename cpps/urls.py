@@ -21,6 +21,8 @@ urlpatterns = [
     path("open311/", include("open311.urls")),
     path("observatoire/", include("observatoire.urls")),
     path("contrat/", include("contrat.urls")),
+    # Victims (axe 2): the HSDS directory API, the orientation finder, the desks' records.
+    path("api/hsds/", include("victimes.api.urls")),
 ]
 
 # Refusals get a French page and an audit event.

@@ -49,7 +49,7 @@ from territory.models import Arrondissement, Quartier, Sector
 from tests.conftest import GEO_DIR
 from traitement.models import RoutingRule
 from traitement.services import case_for
-from victimes.models import Service
+from victimes.models import Service, TaxonomyTerm
 
 ROLES = (
     "anonymous",
@@ -252,6 +252,25 @@ PUBLIC_PAGES = [
         for fmt in ("csv", "geojson", "parquet")
     ),
     Page("observatoire:opendata", everyone(404), kwargs={"fmt": "xlsx"}, label="unknown format"),
+    # The help directory (HSDS 3.0): public read, whoever asks.
+    *(
+        Page(f"hsds:{name}", everyone())
+        for name in (
+            "index",
+            "services",
+            "organizations",
+            "service-at-locations",
+            "taxonomies",
+            "taxonomy-terms",
+        )
+    ),
+    Page("hsds:service", everyone(), args=lambda w: (w["service"].pk,)),
+    Page("hsds:service", everyone(404), args=("inconnu",), label="unknown"),
+    Page("hsds:organization", everyone(), args=lambda w: (w["service"].organization_id,)),
+    Page("hsds:service-at-location", everyone(404), args=("inconnu",), label="unknown"),
+    Page("hsds:taxonomy", everyone(), args=lambda w: (w["situation"].taxonomy_id,)),
+    Page("hsds:taxonomy-term", everyone(), args=lambda w: (w["situation"].pk,)),
+    Page("hsds:services", everyone(405), method="post"),
 ]
 
 # GeoReport v2: public reads; filing needs an API key, whoever is logged in.
@@ -862,7 +881,10 @@ def _indicator(code, partner, *, by_sector, computed=False):
 
 def victims_world() -> dict:
     """The directory's national lines (fixture)."""
-    return {"service": Service.objects.get(name__endswith="3919")}
+    return {
+        "service": Service.objects.get(name__endswith="3919"),
+        "situation": TaxonomyTerm.objects.get(code="violences-conjugales"),
+    }
 
 
 def build_world() -> dict:
