@@ -199,7 +199,7 @@ def test_filters(client, directory):
     assert "Permanence d'accueil des victimes" in names and "Police secours — 17" not in names
     by_org = get(client, "services", organization_id=directory["service"].organization_id)
     assert [s["name"] for s in by_org["contents"]] == ["Permanence d'accueil des victimes"]
-    assert get(client, "service_at_locations".replace("_", "-"), postcode="75018")["total_items"]
+    assert get(client, "service-at-locations", postcode="75018")["total_items"]
     assert (
         get(client, "taxonomy-terms", top_only="true")["total_items"] < TaxonomyTerm.objects.count()
     )
