@@ -242,3 +242,5 @@ X_FRAME_OPTIONS = "DENY"
 # Victims (axe 2): a directory service not checked for this many months is « à vérifier » for
 # administrators and no longer shown to the public.
 CPPS_RESSOURCES_VALIDITE_MOIS = int(os.environ.get("CPPS_RESSOURCES_VALIDITE_MOIS", "12"))
+# The finder's « Quitter ce site » button replaces the page by this neutral site.
+CPPS_VICTIMES_SORTIE_URL = os.environ.get("CPPS_VICTIMES_SORTIE_URL", "https://meteofrance.com/")

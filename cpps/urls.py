@@ -23,6 +23,7 @@ urlpatterns = [
     path("contrat/", include("contrat.urls")),
     # Victims (axe 2): the HSDS directory API, the orientation finder, the desks' records.
     path("api/hsds/", include("victimes.api.urls")),
+    path("", include("victimes.urls")),
 ]
 
 # Refusals get a French page and an audit event.

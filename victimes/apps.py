@@ -7,6 +7,8 @@ class VictimesConfig(AppConfig):
     verbose_name = _("Aide aux victimes")
 
     def ready(self):
+        from victimes import signals
         from victimes.privacy import install_log_filter
 
         install_log_filter()
+        signals.connect()

@@ -22,6 +22,7 @@ from victimes.models import (
     Address,
     Attribute,
     CostOption,
+    DirectoryVersion,
     Language,
     Location,
     Organization,
@@ -193,6 +194,7 @@ def import_package(directory: str | Path) -> dict[str, dict[str, int]]:
         if path is None or not path.exists():
             continue
         report[table.path] = _import_table(table, path)
+    DirectoryVersion.bump()  # rows were written with update(): no signal
     return report
 
 

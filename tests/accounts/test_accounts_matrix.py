@@ -271,6 +271,16 @@ PUBLIC_PAGES = [
     Page("hsds:taxonomy", everyone(), args=lambda w: (w["situation"].taxonomy_id,)),
     Page("hsds:taxonomy-term", everyone(), args=lambda w: (w["situation"].pk,)),
     Page("hsds:services", everyone(405), method="post"),
+    # The orientation finder: public, read-only, the same for everyone.
+    Page("victimes:finder", everyone()),
+    Page(
+        "victimes:finder",
+        everyone(),
+        query={"situation": "violences-conjugales", "age": "18-24", "arrondissement": "18"},
+        label="query",
+    ),
+    Page("victimes:finder", everyone(400), query={"arrondissement": "99"}, label="bad place"),
+    Page("victimes:finder", everyone(405), method="post"),
 ]
 
 # GeoReport v2: public reads; filing needs an API key, whoever is logged in.

@@ -418,3 +418,23 @@ class Attribute(models.Model):
 
     def __str__(self):
         return f"{self.service} — {self.taxonomy_term}"
+
+
+class DirectoryVersion(models.Model):
+    """One row whose token changes with every change of the directory: the finder keeps an
+    in-memory index of the public directory and rebuilds it when the token moved (see
+    victimes/index.py). Bumped by signals (victimes/signals.py) and by the import."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("version de l'annuaire")
+        verbose_name_plural = _("versions de l'annuaire")
+
+    @classmethod
+    def bump(cls):
+        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from victimes import views
+
+app_name = "victimes"
+
+urlpatterns = [
+    path("aide-aux-victimes/", views.finder, name="finder"),
+]
