@@ -431,6 +431,9 @@ class DirectoryVersion(models.Model):
         verbose_name = _("version de l'annuaire")
         verbose_name_plural = _("versions de l'annuaire")
 
+    def __str__(self):
+        return str(self.token)
+
     @classmethod
     def bump(cls):
         cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
