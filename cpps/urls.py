@@ -23,6 +23,7 @@ urlpatterns = [
     path("contrat/", include("contrat.urls")),
     # Victims (axe 2): the HSDS directory API, the orientation finder, the desks' records.
     path("api/hsds/", include("victimes.api.urls")),
+    path("api/v1/victimes/", include("victimes.api.record_urls")),
     path("", include("victimes.urls")),
 ]
 

@@ -6,4 +6,6 @@ app_name = "victimes"
 
 urlpatterns = [
     path("aide-aux-victimes/", views.finder, name="finder"),
+    path("victimes/orientations/", views.orientations, name="orientations"),
+    path("victimes/orientations/journee/", views.tally, name="tally"),
 ]

@@ -1,11 +1,18 @@
 """Victims' pages: the public orientation finder; the desks' records (orientations)."""
 
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from accounts.choices import Role
+from accounts.permissions import role_required
 from victimes.finder import find
-from victimes.forms import FINDER_PARAMETERS, FinderForm
+from victimes.forms import FINDER_PARAMETERS, FinderForm, RecordForm, TallyDayForm, TallyFormSet
+from victimes.orientations import own_desk, record, visible_records
 
 
 def _no_trace(response):
@@ -29,4 +36,65 @@ def finder(request):
             {"form": form, "answer": answer, "quick_exit_url": settings.CPPS_VICTIMES_SORTIE_URL},
             status=status,
         )
+    )
+
+
+def _desk_or_403(request):
+    desk = own_desk(request.user)
+    if desk is None:  # the 403 handler logs the refusal
+        raise PermissionDenied("victim-support desk required")
+    return desk
+
+
+@role_required(Role.VICTIM_SUPPORT, Role.ADMINISTRATOR)
+def orientations(request):
+    """One person received: the entry screen, and the desk's latest records."""
+    desk = own_desk(request.user)
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(data, initial={"role": "victime", "referred_by": "police"})
+    if request.method == "POST":
+        desk = _desk_or_403(request)
+        if form.is_valid():
+            record(request.user, [form.record_input(form.cleaned_data["day"])])
+            messages.success(request, _("Orientation enregistrée."))
+            return redirect("victimes:orientations")
+    records = (
+        visible_records(request.user).select_related("desk").prefetch_related("situations")[:50]
+    )
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "victimes/orientations.html",
+        {"form": form, "desk": desk, "records": records},
+        status=status,
+    )
+
+
+@role_required(Role.VICTIM_SUPPORT)
+def tally(request):
+    """A day's tally in one form: one line per person received."""
+    desk = _desk_or_403(request)
+    data = request.POST if request.method == "POST" else None
+    day_form = TallyDayForm(data, prefix="journee")
+    rows = TallyFormSet(data, prefix="ligne")
+    if request.method == "POST" and day_form.is_valid() and rows.is_valid():
+        day = day_form.cleaned_data["day"]
+        items = [row.record_input(day) for row in rows if row.has_changed()]
+        if items:
+            record(request.user, items)
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d orientation enregistrée.", "%(n)d orientations enregistrées.", len(items)
+                )
+                % {"n": len(items)},
+            )
+            return redirect("victimes:orientations")
+        day_form.add_error(None, _("Aucune ligne remplie."))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "victimes/tally.html",
+        {"day_form": day_form, "rows": rows, "desk": desk},
+        status=status,
     )

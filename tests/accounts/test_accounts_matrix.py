@@ -826,6 +826,51 @@ CONTRACT_PAGES = [
     Page("contrat:import", everyone(405)),
 ]
 
+# Anonymous orientation records: a victim-support worker enters their desk's, an
+# administrator reads them all; no other role sees them.
+RECORD = {
+    "day": "2026-03-02",
+    "situations": ["violences-conjugales"],
+    "role": "victime",
+    "age_band": "25-59",
+    "referred_by": "police",
+}
+VICTIMS_PAGES = [
+    Page("victimes:orientations", only("victim_support", "administrator")),
+    Page(
+        "victimes:orientations",
+        override(only(status=403), 400, "victim_support"),
+        method="post",
+        label="empty form",
+    ),
+    Page("victimes:tally", only("victim_support")),
+    *(
+        Page(
+            "victimes-api:orientations",
+            override(only("victim_support", "administrator", anonymous=401), 401, "anonymous"),
+            auth=auth,
+        )
+        for auth in ("session", "token")
+    ),
+    Page(
+        "victimes-api:orientations",
+        only("victim_support", status=201, anonymous=401),
+        method="post",
+        data=RECORD,
+        content_type="application/json",
+        auth="token",
+    ),
+    Page(
+        "victimes-api:orientations",
+        only("victim_support", status=400, anonymous=401),
+        method="post",
+        data={**RECORD, "nom": "Dupont"},
+        content_type="application/json",
+        auth="token",
+        label="unknown field",
+    ),
+]
+
 PAGES = [
     *PUBLIC_PAGES,
     *OPEN311_PAGES,
@@ -834,6 +879,7 @@ PAGES = [
     *CASE_PAGES,
     *OBSERVATORY_PAGES,
     *CONTRACT_PAGES,
+    *VICTIMS_PAGES,
 ]
 
 
@@ -921,7 +967,7 @@ def build_world() -> dict:
         "analyst": _account(Role.ANALYST),
         "cspa_coordinator": _account(Role.CSPA_COORDINATOR, sector="paris-18"),
         "contract_pilot": _account(Role.CONTRACT_PILOT),
-        "victim_support": _account(Role.VICTIM_SUPPORT, partner=victims),
+        "victim_support": _account(Role.VICTIM_SUPPORT, desk=Desk.objects.get(code="pav-accueil")),
         "administrator": _account(Role.ADMINISTRATOR),
     }
     key, raw_key = create_key("matrice", rate_limit=100_000)
