@@ -34,6 +34,7 @@ from contrat.models import (
     Priority,
 )
 from territory.models import Sector
+from victimes import indicators as victims_indicators
 
 #: A value missing its target by more than this share of the target is late; by less, at risk.
 TARGET_MARGIN = 0.10
@@ -41,7 +42,9 @@ TARGET_MARGIN = 0.10
 DUE_SOON_DAYS = 30
 #: Observatory measures that add up over the year: the current year's figure is year-to-date,
 #: so it is compared with the target prorated to the days elapsed.
-ADDITIVE_MEASURES = frozenset({"complaints_count", "complaints_per_1000"})
+ADDITIVE_MEASURES = (
+    frozenset({"complaints_count", "complaints_per_1000"}) | victims_indicators.ADDITIVE_MEASURES
+)
 #: Months covered by one value, by frequency.
 PERIOD_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
 
@@ -468,15 +471,37 @@ def _first_complaint_year() -> int | None:
     return timezone.localtime(first).year if first else None
 
 
+def computed_measures() -> tuple[str, ...]:
+    """Measures of computed indicators: the observatory's (complaints) and the victims'
+    orientation records'."""
+    from observatoire.services import INDICATOR_MEASURES
+
+    return (*INDICATOR_MEASURES, *victims_indicators.MEASURES)
+
+
+def _compute(indicator: Indicator, year: int, sector: Sector | None) -> float | None:
+    from observatoire import services as observatoire
+
+    compute = (
+        victims_indicators.compute_indicator
+        if indicator.measure in victims_indicators.MEASURES
+        else observatoire.compute_indicator
+    )
+    return compute(
+        indicator.measure, year=year, sector=sector, params=indicator.measure_params or None
+    )
+
+
 def _definitions() -> str:
-    """Fingerprint of what computed values depend on: a new or edited computed indicator
-    calls for recomputing every year."""
+    """Fingerprint of what computed values depend on: a new or edited computed indicator,
+    or orientation records added or removed, call for recomputing every year."""
     rows = Indicator.objects.filter(source=IndicatorSource.COMPUTED).order_by("code")
     text = json.dumps(
         [
             [i.code, i.measure, i.measure_params, i.by_sector, i.baseline_year]
             for i in rows.only("code", "measure", "measure_params", "by_sector", "baseline_year")
-        ],
+        ]
+        + [victims_indicators.data_stamp()],
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -500,11 +525,11 @@ def refresh_computed_values(year: int | None = None) -> int:
     for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED):
         scopes = [None, *sectors] if indicator.by_sector else [None]
         figures = {
-            (s.pk if s else None, y): observatoire.compute_indicator(
-                indicator.measure, year=y, sector=s, params=indicator.measure_params or None
-            )
+            (s.pk if s else None, y): _compute(indicator, y, s)
             for y in (_computed_years(indicator, years) if year is None else years)
-            if first_year is not None and y >= first_year
+            # Orientation records do not depend on the complaints' history.
+            if indicator.measure in victims_indicators.MEASURES
+            or (first_year is not None and y >= first_year)
             for s in scopes
         }
         stored += _store_computed(indicator, figures)

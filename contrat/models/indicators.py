@@ -70,13 +70,13 @@ class Indicator(models.Model):
         return self.source == IndicatorSource.COMPUTED
 
     def clean(self):
-        from observatoire.services import INDICATOR_MEASURES  # observatoire sits below contrat
+        from contrat.services import computed_measures  # services import the models
 
-        if self.is_computed and self.measure not in INDICATOR_MEASURES:
+        if self.is_computed and self.measure not in computed_measures():
             raise ValidationError(
                 {
                     "measure": _("Mesure inconnue. Mesures possibles : %(measures)s.")
-                    % {"measures": ", ".join(INDICATOR_MEASURES)}
+                    % {"measures": ", ".join(computed_measures())}
                 }
             )
         if not self.is_computed and self.measure:

@@ -170,12 +170,15 @@ def test_the_api_refuses_unknown_fields(client, worker):
 
 
 CSV = (
-    "jour;guichet;situations;role;age;adresse_par;services;suivi\n"
-    "02/03/2026;pav-accueil;violences-conjugales|mineur-en-danger;victime;< 18;Police;"
-    "Allô Enfance en Danger — 119;oui\n"
-) + """02/03/2026;pav-accueil;escroqueries-seniors;Témoin;75 et plus;lui-même;;non
+    (
+        "jour;guichet;situations;role;age;adresse_par;services;suivi\n"
+        "02/03/2026;pav-accueil;violences-conjugales|mineur-en-danger;victime;< 18;Police;"
+        "Allô Enfance en Danger — 119;oui\n"
+    )
+    + """02/03/2026;pav-accueil;escroqueries-seniors;Témoin;75 et plus;lui-même;;non
 03/03/2026;pav-accueil;famille-rue-abri;tiers;25-59;services sociaux;;
 """
+)
 
 
 def test_import_is_idempotent_and_keeps_screen_entries(tmp_path, paris):
