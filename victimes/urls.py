@@ -8,4 +8,6 @@ urlpatterns = [
     path("aide-aux-victimes/", views.finder, name="finder"),
     path("victimes/orientations/", views.orientations, name="orientations"),
     path("victimes/orientations/journee/", views.tally, name="tally"),
+    path("victimes/manques/", views.gaps, name="gaps"),
+    path("victimes/manques.csv", views.gaps_csv, name="gaps-csv"),
 ]

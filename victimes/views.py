@@ -1,17 +1,23 @@
 """Victims' pages: the public orientation finder; the desks' records (orientations)."""
 
+import csv
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from accounts.choices import Role
-from accounts.permissions import role_required
+from accounts.audit import log_event
+from accounts.choices import AuditAction, Role
+from accounts.permissions import profile_of, role_required
 from victimes.finder import find
 from victimes.forms import FINDER_PARAMETERS, FinderForm, RecordForm, TallyDayForm, TallyFormSet
+from victimes.gaps import matrix as gap_matrix
+from victimes.gaps import rows as gap_rows
 from victimes.orientations import own_desk, record, visible_records
 
 
@@ -98,3 +104,63 @@ def tally(request):
         {"day_form": day_form, "rows": rows, "desk": desk},
         status=status,
     )
+
+
+GAP_ROLES = (
+    Role.CSPA_COORDINATOR,
+    Role.CONTRACT_PILOT,
+    Role.ANALYST,
+    Role.VICTIM_SUPPORT,
+    Role.ADMINISTRATOR,
+)
+
+
+@role_required(*GAP_ROLES)
+def gaps(request):
+    """Sectors × situations: where a situation has no reachable help."""
+    data = gap_matrix()
+    own = getattr(profile_of(request.user), "sector", None)
+    return render(
+        request,
+        "victimes/gaps.html",
+        {
+            "data": data,
+            "rows": gap_rows(data),
+            "national_row": [data["national"][pk] for pk, _name in data["situations"]],
+            "own_sector": own,
+        },
+    )
+
+
+@role_required(*GAP_ROLES)
+def gaps_csv(request):
+    data = gap_matrix()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aide-aux-victimes-manques.csv"'
+    response.write("\ufeff")  # spreadsheets read the accents
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("secteur"),
+            _("situation"),
+            _("services locaux accessibles"),
+            _("joignable la nuit"),
+            _("joignable le week-end"),
+            _("lignes nationales"),
+        ]
+    )
+    for sector in data["sectors"]:
+        for pk, name in data["situations"]:
+            cell = data["cells"][(sector.code, pk)]
+            writer.writerow(
+                [
+                    sector.name,
+                    name,
+                    cell.services,
+                    _("oui") if cell.night else _("non"),
+                    _("oui") if cell.weekend else _("non"),
+                    data["national"][pk],
+                ]
+            )
+    log_event(request.user, AuditAction.EXPORT, request=request, details={"export": "manques"})
+    return response

@@ -869,6 +869,16 @@ VICTIMS_PAGES = [
         auth="token",
         label="unknown field",
     ),
+    # Where help is missing: coordinators, pilots, analysts, victim support, administrators.
+    *(
+        Page(
+            name,
+            only(
+                "cspa_coordinator", "contract_pilot", "analyst", "victim_support", "administrator"
+            ),
+        )
+        for name in ("victimes:gaps", "victimes:gaps-csv")
+    ),
 ]
 
 PAGES = [
