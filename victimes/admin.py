@@ -7,6 +7,7 @@ from victimes.models import (
     Accessibility,
     Address,
     Attribute,
+    CategoryBridge,
     CostOption,
     Language,
     Location,
@@ -140,3 +141,9 @@ class OrientationRecordAdmin(admin.ModelAdmin):
     list_filter = ["desk", "role", "age_band", "referred_by", "source"]
     date_hierarchy = "day"
     filter_horizontal = ["situations", "services"]
+
+
+@admin.register(CategoryBridge)
+class CategoryBridgeAdmin(admin.ModelAdmin):
+    list_display = ["category", "copy_desk", "is_active"]
+    filter_horizontal = ["situations"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.audit import log_event
 from accounts.choices import AuditAction, Role
 from accounts.permissions import profile_of, role_required
+from victimes.complaints import consented_cases, read_case
 from victimes.finder import find
 from victimes.forms import FINDER_PARAMETERS, FinderForm, RecordForm, TallyDayForm, TallyFormSet
 from victimes.gaps import matrix as gap_matrix
@@ -164,3 +165,25 @@ def gaps_csv(request):
             )
     log_event(request.user, AuditAction.EXPORT, request=request, details={"export": "manques"})
     return response
+
+
+@role_required(Role.VICTIM_SUPPORT)
+def cases(request):
+    """Complaints copied to the desk with the person's consent."""
+    _desk_or_403(request)
+    return render(request, "victimes/cases.html", {"complaints": consented_cases(request.user)})
+
+
+@role_required(Role.VICTIM_SUPPORT)
+def case(request, reference):
+    """One consented complaint with its contact data (the read is audited)."""
+    _desk_or_403(request)
+    complaint = read_case(request.user, reference, request)
+    return render(
+        request,
+        "victimes/case.html",
+        {
+            "complaint": complaint,
+            "contacts": complaint.complainants.filter(consent_victim_support=True),
+        },
+    )

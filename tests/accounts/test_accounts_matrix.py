@@ -399,6 +399,7 @@ ADMIN_CHANGELISTS = (
             "service",
             "location",
             "orientationrecord",
+            "categorybridge",
         )
     ),
 )
@@ -878,6 +879,16 @@ VICTIMS_PAGES = [
             ),
         )
         for name in ("victimes:gaps", "victimes:gaps-csv")
+    ),
+    # Complaints copied to the victim-support desk: only with the person's consent
+    # (`case_vss` was filed without it: 404 for the desk too).
+    Page("victimes:cases", only("victim_support")),
+    Page(
+        "victimes:case",
+        override(only("victim_support"), 404, "victim_support"),
+        args=complaint_ref("case_vss"),
+        label="no consent",
+        hidden=lambda w: EMAIL,
     ),
 ]
 

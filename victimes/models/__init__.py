@@ -1,3 +1,4 @@
+from .bridge import CategoryBridge
 from .directory import (
     Accessibility,
     Address,
@@ -22,6 +23,7 @@ __all__ = [
     "Accessibility",
     "Address",
     "Attribute",
+    "CategoryBridge",
     "CostOption",
     "DirectoryVersion",
     "Language",
