@@ -14,6 +14,7 @@ SECTIONS = {
     "Journal d'audit": "/comptes/audit/",
     "Orientations": "/victimes/orientations/",
     "Où l'aide manque": "/victimes/manques/",
+    "Signalements transmis": "/victimes/dossiers/",
 }
 
 EXPECTED = {
@@ -22,7 +23,7 @@ EXPECTED = {
     Role.ANALYST: {"Observatoire", "Pilotage du contrat", "Où l'aide manque"},
     Role.CSPA_COORDINATOR: {"Observatoire", "Pilotage du contrat", "Où l'aide manque"},
     Role.CONTRACT_PILOT: {"Observatoire", "Pilotage du contrat", "Où l'aide manque"},
-    Role.VICTIM_SUPPORT: {"Pilotage du contrat", "Orientations"},
+    Role.VICTIM_SUPPORT: {"Pilotage du contrat", "Orientations", "Signalements transmis"},
     Role.ADMINISTRATOR: {
         "Dossiers",
         "Observatoire",
