@@ -885,6 +885,12 @@ VICTIMS_PAGES = [
     Page("victimes:cases", only("victim_support")),
     Page(
         "victimes:case",
+        only("victim_support"),
+        args=complaint_ref("case_consented"),
+        label="consent",
+    ),
+    Page(
+        "victimes:case",
         override(only("victim_support"), 404, "victim_support"),
         args=complaint_ref("case_vss"),
         label="no consent",
@@ -957,10 +963,21 @@ def _indicator(code, partner, *, by_sector, computed=False):
 
 
 def victims_world() -> dict:
-    """The directory's national lines (fixture)."""
+    """The directory's national lines (fixture), and a racist act reported by someone who
+    accepts to be contacted by victim support (copied to the victims' association)."""
+    consented = file_complaint(
+        ComplaintInput(
+            category=Category.objects.get(code="acte-raciste"),
+            channel=Channel.WEB,
+            description=DESCRIPTION,
+            postal_code="75018",
+            contact=ContactInput(email=EMAIL, consent_victim_support=True),
+        )
+    )
     return {
         "service": Service.objects.get(name__endswith="3919"),
         "situation": TaxonomyTerm.objects.get(code="violences-conjugales"),
+        "case_consented": consented,
     }
 
 
