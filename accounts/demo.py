@@ -35,7 +35,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("analyste", Role.ANALYST),
     DemoAccount("coordination.paris18", Role.CSPA_COORDINATOR, sector_code="paris-18"),
     DemoAccount("pilote", Role.CONTRACT_PILOT),
-    DemoAccount("aide.victimes", Role.VICTIM_SUPPORT),
+    DemoAccount("aide.victimes", Role.VICTIM_SUPPORT, desk_code="pav-accueil"),
     DemoAccount("admin", Role.ADMINISTRATOR),
     DemoAccount(
         "mediation.paris18",

@@ -71,6 +71,47 @@ COMPUTED = [
         {},
         0.05,
     ),
+    # Axe 2, from the anonymous orientation records of the victim-support and ISC desks.
+    (
+        "exemple-orientations-victimes",
+        "2.2",
+        "personnes reçues et orientées par l'aide aux victimes et les ISC",
+        "personnes",
+        Direction.HIGHER_IS_BETTER,
+        "orientations_count",
+        {},
+        0.05,
+    ),
+    (
+        "exemple-orientations-mineurs",
+        "2.2",
+        "part des mineurs parmi les personnes orientées",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        "orientations_share_minors",
+        {},
+        0.01,
+    ),
+    (
+        "exemple-orientations-75-ans",
+        "2.3",
+        "part des 75 ans et plus parmi les personnes orientées",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        "orientations_share_75_plus",
+        {},
+        0.01,
+    ),
+    (
+        "exemple-orientations-police",
+        "2.1",
+        "part des personnes orientées adressées par la police",
+        "%",
+        Direction.HIGHER_IS_BETTER,
+        "orientations_share_referred",
+        {"referred_by": "police"},
+        0.01,
+    ),
 ]
 
 

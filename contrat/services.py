@@ -35,6 +35,12 @@ from contrat.models import (
 )
 from prevention import indicators as prevention_indicators
 from territory.models import Sector
+from victimes import indicators as victims_indicators
+
+# Computed indicators measured on records of their own rather than on complaints: the rixes
+# alert loop and the victims' orientation records. Each module offers `MEASURES`,
+# `compute(measure, *, year, sector, params)` and `data_stamp()`.
+RECORD_INDICATORS = (prevention_indicators, victims_indicators)
 
 #: A value missing its target by more than this share of the target is late; by less, at risk.
 TARGET_MARGIN = 0.10
@@ -42,7 +48,9 @@ TARGET_MARGIN = 0.10
 DUE_SOON_DAYS = 30
 #: Observatory measures that add up over the year: the current year's figure is year-to-date,
 #: so it is compared with the target prorated to the days elapsed.
-ADDITIVE_MEASURES = frozenset({"complaints_count", "complaints_per_1000"})
+ADDITIVE_MEASURES = (
+    frozenset({"complaints_count", "complaints_per_1000"}) | victims_indicators.ADDITIVE_MEASURES
+)
 #: Months covered by one value, by frequency.
 PERIOD_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
 
@@ -476,21 +484,23 @@ def _first_complaint_year() -> int | None:
 
 
 def computed_measures() -> tuple[str, ...]:
-    """Measures of computed indicators: the observatory's (complaints) and the prevention
-    module's (the rixes alert loop)."""
+    """Measures of computed indicators: the observatory's (complaints), and those of the
+    modules measured on their own records (`RECORD_INDICATORS`)."""
     from observatoire.services import INDICATOR_MEASURES
 
-    return (*INDICATOR_MEASURES, *prevention_indicators.MEASURES)
+    return (*INDICATOR_MEASURES, *(m for module in RECORD_INDICATORS for m in module.MEASURES))
+
+
+def _record_module(measure: str):
+    """The module of `RECORD_INDICATORS` that computes `measure`, or None (the observatory's)."""
+    return next((module for module in RECORD_INDICATORS if measure in module.MEASURES), None)
 
 
 def _compute(indicator: Indicator, year: int, sector: Sector | None) -> float | None:
     from observatoire import services as observatoire
 
-    compute = (
-        prevention_indicators.compute
-        if indicator.measure in prevention_indicators.MEASURES
-        else observatoire.compute_indicator
-    )
+    module = _record_module(indicator.measure)
+    compute = module.compute if module else observatoire.compute_indicator
     return compute(
         indicator.measure, year=year, sector=sector, params=indicator.measure_params or None
     )
@@ -498,15 +508,15 @@ def _compute(indicator: Indicator, year: int, sector: Sector | None) -> float | 
 
 def _definitions() -> str:
     """Fingerprint of what computed values depend on: a new or edited computed indicator,
-    or alerts of the prevention loop raised, acknowledged or closed, call for recomputing
-    every year."""
+    or the records of `RECORD_INDICATORS` changing (alerts of the prevention loop, orientation
+    records), call for recomputing every year."""
     rows = Indicator.objects.filter(source=IndicatorSource.COMPUTED).order_by("code")
     text = json.dumps(
         [
             [i.code, i.measure, i.measure_params, i.by_sector, i.baseline_year]
             for i in rows.only("code", "measure", "measure_params", "by_sector", "baseline_year")
         ]
-        + [prevention_indicators.data_stamp()],
+        + [module.data_stamp() for module in RECORD_INDICATORS],
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -532,9 +542,8 @@ def refresh_computed_values(year: int | None = None) -> int:
         figures = {
             (s.pk if s else None, y): _compute(indicator, y, s)
             for y in (_computed_years(indicator, years) if year is None else years)
-            # The alert loop's figures do not depend on the complaints' history.
-            if indicator.measure in prevention_indicators.MEASURES
-            or (first_year is not None and y >= first_year)
+            # Figures on other records than complaints do not depend on the complaints' history.
+            if _record_module(indicator.measure) or (first_year is not None and y >= first_year)
             for s in scopes
         }
         stored += _store_computed(indicator, figures)

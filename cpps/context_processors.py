@@ -43,6 +43,15 @@ def staff_links(user) -> list[dict]:
     links.append(
         {"app": "contrat", "label": _("Pilotage du contrat"), "url": reverse("contrat:overview")}
     )
+    if role in (Role.VICTIM_SUPPORT, Role.ADMINISTRATOR):
+        url = reverse("victimes:orientations")
+        links.append({"app": "victimes", "label": _("Orientations"), "url": url})
+    if role == Role.VICTIM_SUPPORT:
+        url = reverse("victimes:cases")
+        links.append({"app": "victimes", "label": _("Signalements transmis"), "url": url})
+    elif role in (Role.ANALYST, Role.CSPA_COORDINATOR, Role.CONTRACT_PILOT):
+        url = reverse("victimes:gaps")
+        links.append({"app": "victimes", "label": _("Où l'aide manque"), "url": url})
     if role == Role.ADMINISTRATOR:
         links.append(
             {"app": "accounts", "label": _("Journal d'audit"), "url": reverse("accounts:audit")}

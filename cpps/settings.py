@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "guichet",
     "open311",
     "prevention",
+    "victimes",
     "observatoire",
     "contrat",
 ]
@@ -386,3 +387,9 @@ SPECTACULAR_SETTINGS["REDOC_UI_SETTINGS"] = {
 }
 # No validator badge: Swagger UI would send the schema to validator.swagger.io.
 SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"] = {"deepLinking": True, "validatorUrl": None}
+
+# Victims (axe 2): a directory service not checked for this many months is « à vérifier » for
+# administrators and no longer shown to the public.
+CPPS_RESSOURCES_VALIDITE_MOIS = int(os.environ.get("CPPS_RESSOURCES_VALIDITE_MOIS", "12"))
+# The finder's « Quitter ce site » button replaces the page by this neutral site.
+CPPS_VICTIMES_SORTIE_URL = os.environ.get("CPPS_VICTIMES_SORTIE_URL", "https://meteofrance.com/")

@@ -36,6 +36,10 @@ urlpatterns = [
     path("contrat/", include("contrat.urls")),
     path("sante/", operation.health, name="health"),
     path("metrics", operation.metrics, name="metrics"),
+    # Victims (axe 2): the HSDS directory API, the orientation finder, the desks' records.
+    path("api/hsds/", include("victimes.api.urls")),
+    path("api/v1/victimes/", include("victimes.api.record_urls")),
+    path("", include("victimes.urls")),
 ]
 
 # Refusals get a French page and an audit event.

@@ -43,7 +43,7 @@ WORKSPACES = {
     Role.DESK_SUPERVISOR: "traitement:queue",
     Role.ANALYST: "observatoire:dashboard",
     Role.CONTRACT_PILOT: "contrat:overview",
-    Role.VICTIM_SUPPORT: "contrat:overview",
+    Role.VICTIM_SUPPORT: "victimes:orientations",
     Role.PREVENTION_PARTNER: "prevention:home",
     Role.ADMINISTRATOR: "admin:index",
 }

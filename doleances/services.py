@@ -51,6 +51,7 @@ class ContactInput:
     email: str = ""
     phone: str = ""
     consent_contact: bool = False
+    consent_victim_support: bool = False
 
     def is_empty(self) -> bool:
         return not (self.name or self.email or self.phone)
@@ -289,6 +290,9 @@ def file_complaint(data: ComplaintInput) -> Complaint:
                     email=data.contact.email.strip(),
                     phone=data.contact.phone.strip()[:30],
                     consent_contact=data.contact.consent_contact,
+                    # Only offered for sensitive categories (violence, hate acts…).
+                    consent_victim_support=data.contact.consent_victim_support
+                    and data.category.is_sensitive,
                 )
             for photo in cleaned_photos:
                 stored = Photo(

@@ -130,6 +130,11 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-aide"}),
     )
+    consent_victim_support = forms.BooleanField(
+        label=_("J'accepte d'être contacté·e par une association d'aide aux victimes"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-victimes-aide"}),
+    )
     photo = forms.FileField(
         label=_("Photo (facultatif)"),
         required=False,
@@ -182,6 +187,7 @@ class ReportForm(forms.Form):
                 email=data.get("contact_email") or "",
                 phone=data.get("contact_phone") or "",
                 consent_contact=bool(data.get("consent_contact")),
+                consent_victim_support=bool(data.get("consent_victim_support")),
             ),
             photos=[photo] if photo else [],
             retry=self.retry_key(),

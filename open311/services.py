@@ -261,7 +261,9 @@ def visible_complaints(key: ApiKey | None = None):
     """Complaints the public list may show: not those of unpublished (sensitive) services,
     except to the client that filed them."""
     hidden = ServiceSettings.objects.filter(publish_requests=False).values("category_id")
-    visible = ~Q(category_id__in=hidden)
+    # A sensitive category (violence, hate acts, vulnerable people) is never published,
+    # whatever its settings say: a category added later cannot leak by omission.
+    visible = ~Q(category_id__in=hidden) & Q(category__is_sensitive=False)
     if key is not None:
         visible |= Q(open311__api_key=key)
     return (

@@ -12,16 +12,25 @@ SECTIONS = {
     "Observatoire": "/observatoire/",
     "Pilotage du contrat": "/contrat/",
     "Journal d'audit": "/comptes/audit/",
+    "Orientations": "/victimes/orientations/",
+    "Où l'aide manque": "/victimes/manques/",
+    "Signalements transmis": "/victimes/dossiers/",
 }
 
 EXPECTED = {
     Role.CASE_AGENT: {"Dossiers", "Pilotage du contrat"},
     Role.DESK_SUPERVISOR: {"Dossiers", "Pilotage du contrat"},
-    Role.ANALYST: {"Observatoire", "Pilotage du contrat"},
-    Role.CSPA_COORDINATOR: {"Observatoire", "Pilotage du contrat"},
-    Role.CONTRACT_PILOT: {"Observatoire", "Pilotage du contrat"},
-    Role.VICTIM_SUPPORT: {"Pilotage du contrat"},
-    Role.ADMINISTRATOR: {"Dossiers", "Observatoire", "Pilotage du contrat", "Journal d'audit"},
+    Role.ANALYST: {"Observatoire", "Pilotage du contrat", "Où l'aide manque"},
+    Role.CSPA_COORDINATOR: {"Observatoire", "Pilotage du contrat", "Où l'aide manque"},
+    Role.CONTRACT_PILOT: {"Observatoire", "Pilotage du contrat", "Où l'aide manque"},
+    Role.VICTIM_SUPPORT: {"Pilotage du contrat", "Orientations", "Signalements transmis"},
+    Role.ADMINISTRATOR: {
+        "Dossiers",
+        "Observatoire",
+        "Pilotage du contrat",
+        "Journal d'audit",
+        "Orientations",
+    },
 }
 
 

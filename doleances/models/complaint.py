@@ -214,6 +214,14 @@ class Complainant(models.Model):
     email = models.EmailField(_("courriel"), max_length=EMAIL_MAX_LENGTH, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     consent_contact = models.BooleanField(_("accepte d'être recontacté·e"), default=False)
+    consent_victim_support = models.BooleanField(
+        _("accepte d'être contacté·e par une association d'aide aux victimes"),
+        default=False,
+        help_text=_(
+            "Proposé pour les catégories sensibles ; le dossier est alors copié au "
+            "guichet d'aide aux victimes (règle de passerelle)."
+        ),
+    )
     is_original_reporter = models.BooleanField(_("auteur du signalement"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)

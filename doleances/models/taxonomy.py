@@ -26,6 +26,13 @@ class Family(models.Model):
         return self.label
 
 
+class CategoryManager(models.Manager):
+    """Fixtures of apps above may name a category by its code (natural key)."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class Category(models.Model):
     family = models.ForeignKey(
         Family, on_delete=models.PROTECT, related_name="categories", verbose_name=_("famille")
@@ -61,6 +68,8 @@ class Category(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
+    objects = CategoryManager()
+
     class Meta:
         ordering = ["family__order", "order", "code"]
         verbose_name = _("catégorie de doléance")
@@ -68,6 +77,9 @@ class Category(models.Model):
 
     def __str__(self):
         return self.label
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class DansMaRueType(models.Model):

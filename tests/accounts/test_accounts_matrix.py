@@ -56,6 +56,7 @@ from territory.models import Arrondissement, Quartier, Sector
 from tests.conftest import GEO_DIR
 from traitement.models import RoutingRule
 from traitement.services import case_for
+from victimes.models import Service, TaxonomyTerm
 
 ROLES = (
     "anonymous",
@@ -290,6 +291,35 @@ PUBLIC_PAGES = [
         for fmt in ("csv", "geojson", "parquet")
     ),
     Page("observatoire:opendata", everyone(404), kwargs={"fmt": "xlsx"}, label="unknown format"),
+    # The help directory (HSDS 3.0): public read, whoever asks.
+    *(
+        Page(f"hsds:{name}", everyone())
+        for name in (
+            "index",
+            "services",
+            "organizations",
+            "service-at-locations",
+            "taxonomies",
+            "taxonomy-terms",
+        )
+    ),
+    Page("hsds:service", everyone(), args=lambda w: (w["service"].pk,)),
+    Page("hsds:service", everyone(404), args=("inconnu",), label="unknown"),
+    Page("hsds:organization", everyone(), args=lambda w: (w["service"].organization_id,)),
+    Page("hsds:service-at-location", everyone(404), args=("inconnu",), label="unknown"),
+    Page("hsds:taxonomy", everyone(), args=lambda w: (w["situation"].taxonomy_id,)),
+    Page("hsds:taxonomy-term", everyone(), args=lambda w: (w["situation"].pk,)),
+    Page("hsds:services", everyone(405), method="post"),
+    # The orientation finder: public, read-only, the same for everyone.
+    Page("victimes:finder", everyone()),
+    Page(
+        "victimes:finder",
+        everyone(),
+        query={"situation": "violences-conjugales", "age": "18-24", "arrondissement": "18"},
+        label="query",
+    ),
+    Page("victimes:finder", everyone(400), query={"arrondissement": "99"}, label="bad place"),
+    Page("victimes:finder", everyone(405), method="post"),
 ]
 
 # GeoReport v2: public reads; filing needs an API key, whoever is logged in.
@@ -423,6 +453,18 @@ ADMIN_CHANGELISTS = (
     "operations_outgoingmail",
     "operations_workerheartbeat",
     "django_tasks_database_dbtaskresult",
+    *(
+        f"victimes_{model}"
+        for model in (
+            "taxonomy",
+            "taxonomyterm",
+            "organization",
+            "service",
+            "location",
+            "orientationrecord",
+            "categorybridge",
+        )
+    ),
 )
 ADMIN_APPS = (
     "auth",
@@ -436,6 +478,7 @@ ADMIN_APPS = (
     "prevention",
     "operations",
     "django_tasks_database",
+    "victimes",
 )
 ADMIN_CHANGE_PAGES = {
     "auth_user": lambda w: w["case_agent"].pk,
@@ -449,6 +492,7 @@ ADMIN_CHANGE_PAGES = {
     "open311_apikey": lambda w: w["open311_key_object"].pk,
     "contrat_indicator": lambda w: w["indicators"]["partner"].pk,
     "prevention_groupterritory": lambda w: w["prevention"]["zone"].pk,
+    "victimes_service": lambda w: w["service"].pk,
 }
 ADMIN_PAGES = [
     Page("admin:index", ADMIN_ONLY),
@@ -1039,6 +1083,77 @@ PREVENTION_PAGES = [
     ),
 ]
 
+# Anonymous orientation records: a victim-support worker enters their desk's, an
+# administrator reads them all; no other role sees them.
+RECORD = {
+    "day": "2026-03-02",
+    "situations": ["violences-conjugales"],
+    "role": "victime",
+    "age_band": "25-59",
+    "referred_by": "police",
+}
+VICTIMS_PAGES = [
+    Page("victimes:orientations", only("victim_support", "administrator")),
+    Page(
+        "victimes:orientations",
+        override(only(status=403), 400, "victim_support"),
+        method="post",
+        label="empty form",
+    ),
+    Page("victimes:tally", only("victim_support")),
+    *(
+        Page(
+            "victimes-api:orientations",
+            override(only("victim_support", "administrator", anonymous=401), 401, "anonymous"),
+            auth=auth,
+        )
+        for auth in ("session", "token")
+    ),
+    Page(
+        "victimes-api:orientations",
+        only("victim_support", status=201, anonymous=401),
+        method="post",
+        data=RECORD,
+        content_type="application/json",
+        auth="token",
+    ),
+    Page(
+        "victimes-api:orientations",
+        only("victim_support", status=400, anonymous=401),
+        method="post",
+        data={**RECORD, "nom": "Dupont"},
+        content_type="application/json",
+        auth="token",
+        label="unknown field",
+    ),
+    # Where help is missing: coordinators, pilots, analysts, victim support, administrators.
+    *(
+        Page(
+            name,
+            only(
+                "cspa_coordinator", "contract_pilot", "analyst", "victim_support", "administrator"
+            ),
+        )
+        for name in ("victimes:gaps", "victimes:gaps-csv")
+    ),
+    # Complaints copied to the victim-support desk: only with the person's consent
+    # (`case_vss` was filed without it: 404 for the desk too).
+    Page("victimes:cases", only("victim_support")),
+    Page(
+        "victimes:case",
+        only("victim_support"),
+        args=complaint_ref("case_consented"),
+        label="consent",
+    ),
+    Page(
+        "victimes:case",
+        override(only("victim_support"), 404, "victim_support"),
+        args=complaint_ref("case_vss"),
+        label="no consent",
+        hidden=lambda w: EMAIL,
+    ),
+]
+
 PAGES = [
     *PUBLIC_PAGES,
     *OPEN311_PAGES,
@@ -1048,6 +1163,7 @@ PAGES = [
     *OBSERVATORY_PAGES,
     *CONTRACT_PAGES,
     *PREVENTION_PAGES,
+    *VICTIMS_PAGES,
 ]
 
 
@@ -1139,6 +1255,25 @@ def _prevention_world() -> dict:
     }
 
 
+def victims_world() -> dict:
+    """The directory's national lines (fixture), and a racist act reported by someone who
+    accepts to be contacted by victim support (copied to the victims' association)."""
+    consented = file_complaint(
+        ComplaintInput(
+            category=Category.objects.get(code="acte-raciste"),
+            channel=Channel.WEB,
+            description=DESCRIPTION,
+            postal_code="75018",
+            contact=ContactInput(email=EMAIL, consent_victim_support=True),
+        )
+    )
+    return {
+        "service": Service.objects.get(name__endswith="3919"),
+        "situation": TaxonomyTerm.objects.get(code="violences-conjugales"),
+        "case_consented": consented,
+    }
+
+
 def build_world() -> dict:
     if not Quartier.objects.exists():  # a transactional test flushed the referentials
         load_referentials(GEO_DIR)
@@ -1163,7 +1298,7 @@ def build_world() -> dict:
         "analyst": _account(Role.ANALYST),
         "cspa_coordinator": _account(Role.CSPA_COORDINATOR, sector="paris-18"),
         "contract_pilot": _account(Role.CONTRACT_PILOT),
-        "victim_support": _account(Role.VICTIM_SUPPORT, partner=victims),
+        "victim_support": _account(Role.VICTIM_SUPPORT, desk=Desk.objects.get(code="pav-accueil")),
         "administrator": _account(Role.ADMINISTRATOR),
         "prevention_partner": _account(
             Role.PREVENTION_PARTNER,
@@ -1198,6 +1333,7 @@ def build_world() -> dict:
         "desk_content_type": ContentType.objects.get_for_model(Desk).pk,
         "indicators": indicators,
         "prevention": _prevention_world(),
+        **victims_world(),
     }
 
 

@@ -46,10 +46,10 @@ def test_demo_indicators_are_examples_declined_by_sector_with_targets(
     codes = create_demo_indicators()
     seconds = time.perf_counter() - started
     examples = Indicator.objects.filter(code__in=codes)
-    assert examples.count() == len(codes) == 6
+    assert examples.count() == len(codes) == 10  # 5 from complaints, 4 from orientations
     assert all(i.name.startswith("Exemple — ") and i.by_sector for i in examples)
     computed = examples.filter(source=IndicatorSource.COMPUTED)
-    assert computed.count() == 5
+    assert computed.count() == 9
     nightlife = Indicator.objects.get(code="exemple-vie-nocturne-1000")
     assert nightlife.measure_params == {"family": "vie-nocturne"}
     this_year = date.today().year

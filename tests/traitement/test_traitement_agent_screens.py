@@ -156,6 +156,8 @@ def test_desks_listed_by_arrondissement_number(client, paris):
         (Role.ANALYST, "/observatoire/"),
         (Role.CSPA_COORDINATOR, "/observatoire/secteurs/paris-18/"),
         (Role.CONTRACT_PILOT, "/contrat/"),
+        (Role.VICTIM_SUPPORT, "/victimes/orientations/"),
+        (Role.PREVENTION_PARTNER, "/prevention/"),
         (Role.ADMINISTRATOR, "/admin/"),
     ],
 )
@@ -164,6 +166,8 @@ def test_each_role_lands_on_its_workspace(client, paris, role, landing):
     desk = (
         Desk.objects.get(code="pm-11") if role in (Role.CASE_AGENT, Role.DESK_SUPERVISOR) else None
     )
+    if role == Role.VICTIM_SUPPORT:
+        desk = Desk.objects.get(code="pav-accueil")
     sector = Sector.objects.get(code="paris-18") if role == Role.CSPA_COORDINATOR else None
     Profile.objects.create(user=user, role=role, desk=desk, sector=sector)
     response = client.post(

@@ -15,6 +15,7 @@ from observatoire.services import refresh as refresh_observatory
 from prevention.demo import create_demo_prevention
 from territory.models import Quartier
 from traitement.demo import simulate_case_history
+from victimes.demo import create_demo_directory, create_demo_records
 
 
 def _number(value: int) -> str:
@@ -111,6 +112,10 @@ class Command(BaseCommand):
         # The demo is whole only once old cases carry answer dates, the observatory has the
         # complaints and the contract has example indicators computed from them.
         simulate_case_history(seed=seed)
+        # Axe 2: example help services and a year of anonymous orientation records, before
+        # the contract's indicators are computed from them.
+        create_demo_directory()
+        create_demo_records(seed=seed)
         refresh_observatory()
         create_demo_indicators()
         self.stdout.write(_("Observatoire mis à jour ; indicateurs d'exemple du contrat créés."))

@@ -1,0 +1,41 @@
+from .bridge import CategoryBridge
+from .directory import (
+    Accessibility,
+    Address,
+    Attribute,
+    CostOption,
+    DirectoryVersion,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    validity_cutoff,
+)
+from .orientation import OrientationRecord
+
+__all__ = [
+    "Accessibility",
+    "Address",
+    "Attribute",
+    "CategoryBridge",
+    "CostOption",
+    "DirectoryVersion",
+    "Language",
+    "Location",
+    "OrientationRecord",
+    "Organization",
+    "Phone",
+    "Schedule",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "validity_cutoff",
+]
