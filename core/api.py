@@ -10,11 +10,32 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError
-from rest_framework import status
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
+
+# The bodies of our API errors, as the OpenAPI schema documents them (every API shares them).
+ERRORS = OpenApiResponse(
+    inline_serializer(
+        "ErreursDeSaisie",
+        {
+            "errors": serializers.DictField(
+                child=serializers.ListField(child=serializers.CharField())
+            )
+        },
+    ),
+    description=_('Erreurs par champ, en français : {"errors": {champ: [messages]}}.'),
+)
+DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
+# A refusal: not authenticated (401) or not allowed (403), with a French reason.
+REFUSALS = {
+    401: OpenApiResponse(DETAIL, description=_("Authentification requise (jeton ou session).")),
+    403: OpenApiResponse(DETAIL, description=_("Rôle, partenaire ou guichet non autorisé.")),
+}
 
 
 def exception_handler(exc, context):

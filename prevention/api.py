@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.parsers import JSONParser
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Partner
+from core.api import ERRORS, REFUSALS
 from prevention import register, scope
 from prevention.forms import EventForm
 from prevention.graph import recompute_graph
@@ -52,7 +54,11 @@ class EventsView(APIView):
         if not allowed:
             raise ApiPermissionDenied(_("Ce registre est réservé aux partenaires de prévention."))
 
-    @extend_schema(summary="Événements du registre (rixes, tensions) de votre territoire")
+    @extend_schema(
+        summary="Événements du registre (rixes, tensions) de votre territoire",
+        request=None,
+        responses={200: OpenApiResponse(description=_("Les 500 derniers événements.")), **REFUSALS},
+    )
     def get(self, request):
         self._check(request, entry=False)
         events = scope.visible_events(request.user, Event.objects.all())
@@ -61,7 +67,16 @@ class EventsView(APIView):
         )[:500]
         return Response({"results": [_event_json(e) for e in rows]})
 
-    @extend_schema(summary="Enregistrer un événement (rixe, tension, rixe évitée)")
+    @extend_schema(
+        summary="Enregistrer un événement (rixe, tension, rixe évitée)",
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiResponse(description=_("Événement déjà connu (même clé), mis à jour.")),
+            201: OpenApiResponse(description=_("Événement enregistré.")),
+            400: ERRORS,
+            **REFUSALS,
+        },
+    )
     def post(self, request):
         self._check(request, entry=True)
         if not isinstance(request.data, dict):
@@ -80,7 +95,8 @@ class EventsView(APIView):
             data["near_school"] = "oui" if data["near_school"] else "non"
         form = EventForm(data, today=timezone.localdate())
         if not form.is_valid():
-            return Response({"errors": form.errors.get_json_data()}, status=400)
+            errors = {name: list(messages) for name, messages in form.errors.items()}
+            return Response({"errors": errors}, status=400)
         named = Partner.objects.filter(code=data.get("partner") or "").first()
         try:
             partner = acting_partner(request.user, named)

@@ -11,7 +11,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from accounts.audit import log_personal_data_read
 from accounts.choices import Role
 from accounts.permissions import profile_of, role_of
+from core.api import DETAIL, ERRORS
 from doleances.idempotency import RetryConflict
 from doleances.models import Category, Complaint
 from doleances.services import IntakeError, file_complaint
@@ -38,18 +38,6 @@ from guichet.api.serializers import (
 from guichet.services import retry_key
 from traitement.scope import can_view_personal_data, visible_complaints
 
-ERRORS = OpenApiResponse(
-    inline_serializer(
-        "ErreursDeSaisie",
-        {
-            "errors": serializers.DictField(
-                child=serializers.ListField(child=serializers.CharField())
-            )
-        },
-    ),
-    description=_('Erreurs par champ, en français : {"errors": {champ: [messages]}}.'),
-)
-DETAIL = inline_serializer("Detail", {"detail": serializers.CharField()})
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     location=OpenApiParameter.HEADER,

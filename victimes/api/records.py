@@ -3,11 +3,13 @@ desk's systems list and add their own desk's records. An unknown field (a name, 
 is refused with 400: nothing but the record's own fields is ever accepted."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import BasePermission
 
 from accounts.choices import Role
 from accounts.permissions import role_of
+from core.api import REFUSALS
 from victimes.models import OrientationRecord, Service, TaxonomyTerm
 from victimes.orientations import RecordInput, can_record, record, visible_records
 
@@ -63,6 +65,16 @@ class IsVictimSupportDesk(BasePermission):
         return can_record(request.user)
 
 
+@extend_schema_view(
+    get=extend_schema(responses={200: RecordSerializer(many=True), **REFUSALS}),
+    post=extend_schema(
+        responses={
+            201: RecordSerializer,
+            400: OpenApiResponse(description=_("Erreurs par champ : {champ: [messages]}.")),
+            **REFUSALS,
+        }
+    ),
+)
 class RecordList(generics.ListCreateAPIView):
     serializer_class = RecordSerializer
     permission_classes = [IsVictimSupportDesk]
