@@ -63,7 +63,13 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one stream for all the rows, several times faster than row-by-row INSERTs.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # It goes to psycopg's cursor directly: its errors (a statement timeout, a lost
+            # connection) are wrapped as Django's, like any query's, so callers see a
+            # DatabaseError (503 « réessayez »), never a bare psycopg error (500).
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for values in prepared(rows):
                     copy.write_row(values)
             return len(rows)

@@ -47,7 +47,12 @@ def open311_view(methods=("GET",)):
                     [_("Méthode %(method)s non prise en charge.") % {"method": request.method}],
                     headers={"Allow": ", ".join(sorted(allowed))},
                 )
+            # No identifier or parameter holds a NUL (PostgreSQL refuses it in any query).
+            if any("\x00" in str(value) for value in kwargs.values()):
+                return respond_error(fmt, 404, [_("Identifiant inconnu.")])
             try:
+                if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+                    raise Open311Error(400, _("Caractère nul interdit dans les paramètres."))
                 return view(request, *args, fmt=fmt, **kwargs)
             except RequestDataTooBig:
                 return respond_error(fmt, 413, [_("Requête trop volumineuse.")])
@@ -69,6 +74,10 @@ def open311_view(methods=("GET",)):
         return wrapper
 
     return decorate
+
+
+def _has_nul(params: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
 
 def _params(request) -> QueryDict:

@@ -171,3 +171,25 @@ def test_routing_rule_tester_refuses_absurd_dates(client, paris, admin_user):
     )
     assert response.status_code == 200
     assert "hors de la période admise" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/open311/v2/requests.json?service_request_id=DOL%00",
+        "/open311/v2/requests.xml?service_code=a%00b",
+        "/open311/v2/services/a%00b.json",
+        "/open311/v2/requests.json?api_key=k%00",
+    ],
+)
+def test_open311_nul_characters_are_a_client_error_on_every_database(client, paris, url):
+    response = client.get(url)
+    assert 400 <= response.status_code < 500
+
+
+def test_nul_in_a_token_or_a_session_cookie_is_a_400_not_a_database_error(client, paris):
+    api = client.get("/api/v1/doleances/", HTTP_AUTHORIZATION="Token abc\x00def")
+    assert api.status_code == 400 and api.json() == {"detail": "Requête invalide."}
+    client.cookies["sessionid"] = "abcdefghij\x00kl"
+    page = client.get("/")
+    assert page.status_code == 400 and "Requête invalide" in page.content.decode()

@@ -1,6 +1,7 @@
 """The report form in a real browser: map, errors, keyboard only, phone screen."""
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from doleances.models import Complaint
@@ -192,12 +193,20 @@ def test_already_reported_nearby_can_be_followed(page, live_server, paris_live):
     expect(page.locator("#suivre-courriel-0")).to_be_focused()
     page.keyboard.type("voisine@example.org")
     page.keyboard.press("Enter")  # follows; does not send the new report
-    link = panel.locator(".lien-suivi-doublon")
-    expect(link).to_have_attribute(
-        "href", f"{live_server.url}/suivi/{existing.reference}/{existing.tracking_token}/"
-    )
-    assert Complainant.objects.get(email="voisine@example.org").complaint_id == existing.pk
+    # No link on the page: the follower confirms their address first, then gets their own.
+    expect(panel).to_contain_text("courriel de confirmation")
+    expect(panel.locator("a[href*='/suivi/']")).to_have_count(0)
+    follower = Complainant.objects.get(email="voisine@example.org")
+    assert follower.complaint_id == existing.pk and follower.confirmed_at is None
     assert Complaint.objects.count() == 1
-    link.click()
+    confirmation = next(m for m in mail.outbox if "voisine@example.org" in m.to)
+    confirm_path = "/suivi/confirmer/" + confirmation.body.split("/suivi/confirmer/")[1].split()[0]
+    page.goto(live_server.url + confirm_path)
+    page.get_by_role("button", name="Confirmer le suivi").click()
+    follower.refresh_from_db()
+    assert follower.tracking_token and follower.tracking_token != existing.tracking_token
+    expect(page).to_have_url(
+        f"{live_server.url}/suivi/{existing.reference}/{follower.tracking_token}/"
+    )
     expect(page.locator("h1")).to_contain_text(existing.reference)
     expect(page.locator("#historique")).to_contain_text("Nouvelle")
