@@ -89,6 +89,20 @@ class RequestIdFilter(logging.Filter):
 
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# Django attaches the request to its own records ("Internal Server Error: /suivi/…"): its
+# path may carry a tracking token, so neither it nor the request object is written.
+_DROPPED = {"request"}
+
+
+def _without_path(record: logging.LogRecord) -> str:
+    request = getattr(record, "request", None)
+    path = getattr(request, "path", None)
+    if not path or not isinstance(record.args, tuple):
+        return record.getMessage()
+    match = getattr(request, "resolver_match", None)
+    route = match.route if match else "(aucune)"
+    args = tuple(route if arg == path else arg for arg in record.args)
+    return str(record.msg) % args if args else str(record.msg)
 
 
 class JsonFormatter(logging.Formatter):
@@ -100,10 +114,10 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _without_path(record),
         }
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and key not in _DROPPED and not key.startswith("_"):
                 entry[key] = value if isinstance(value, (str, int, float, bool)) else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

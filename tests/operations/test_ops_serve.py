@@ -139,9 +139,17 @@ def test_logs_are_json_with_a_request_id_and_no_personal_data(client, paris, cap
     requests = [e for e in entries if e["logger"] == "cpps.request"]
     assert requests[0]["request_id"] == "demande-0001" and requests[0]["status"] == 302
     assert len({e["request_id"] for e in requests}) == 2
+    # Django's own error records carry the request: its path (with the token) stays out.
+    failing = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "%s: %s", ("Erreur", "/suivi/x/"), None
+    )
+    failing.request = type("Request", (), {"path": "/suivi/x/", "resolver_match": None})()
+    lines.append(JsonFormatter().format(failing))
+    assert json.loads(lines[-1])["message"] == "Erreur: (aucune)"
     text = "\n".join(lines)
     for secret in (name, "Dupontel", email, "0612345678", phone, complaint.tracking_token):
         assert secret not in text
+    assert "/suivi/" not in text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,8 @@
 """`cpps run [HOST:PORT]`: the web server and the background worker together, for `make run`.
 
 One command, one Ctrl-C: both children are stopped (SIGTERM, then SIGKILL after a grace
-period); if either stops by itself, the other is stopped too and its exit code returned."""
+period) and the command ends with status 0; if either stops by itself, the other is stopped
+too and the command fails with its exit code."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy
 
-GRACE_SECONDS = 10
+GRACE_SECONDS = 30
 
 
 def stop_all(children: list[subprocess.Popen]) -> None:
@@ -49,13 +50,14 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, on_signal)
+        asked = False
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.2)
         except KeyboardInterrupt:
-            pass
+            asked = True  # the children were asked to stop: however they ended, that is it
         finally:
             stop_all(children)
-        codes = [child.returncode for child in children]
-        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT) for code in codes):
-            sys.exit(next(code for code in codes if code) or 1)
+        stopped_alone = [child.returncode for child in children if child.returncode]
+        if not asked and stopped_alone:
+            sys.exit(stopped_alone[0] if stopped_alone[0] > 0 else 1)
