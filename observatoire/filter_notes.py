@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from observatoire import services
+from observatoire import filters
 
 PARAMETER_LABELS = {
     "categorie": gettext_lazy("Catégorie"),
@@ -38,8 +38,8 @@ def filter_notes(q) -> list[str]:
     notes = []
     dates = {}
     for key in ("du", "au"):
-        raw = services._first(q, key)
-        dates[key] = services._date(raw) if raw is not None else None
+        raw = filters._first(q, key)
+        dates[key] = filters._date(raw) if raw is not None else None
         if raw is not None and dates[key] is None:
             notes.append(
                 _(
@@ -58,14 +58,14 @@ def filter_notes(q) -> list[str]:
             % {"start": _day(start), "end": _day(end)}
         )
         start, end = end, start
-    if start and end and end - start >= timedelta(days=services.MAX_RANGE_DAYS):
+    if start and end and end - start >= timedelta(days=filters.MAX_RANGE_DAYS):
         notes.append(_("La période dépasse 20 ans : seules les 20 dernières années sont prises."))
     try:
-        known = services._known_codes()
+        known = filters.known_codes()
     except Exception:  # noqa: BLE001 - the page itself says when the referential is broken
         return notes
-    for name, parameter in services._PARAMETERS.items():
-        unknown = [v for v in services._values(q, parameter) if v not in known[name]]
+    for name, parameter in filters._PARAMETERS.items():
+        unknown = [v for v in filters._values(q, parameter) if v not in known[name]]
         if unknown:
             notes.append(
                 _("%(what)s inconnu(e), ignoré(e) : %(values)s.")

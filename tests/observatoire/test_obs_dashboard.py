@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from observatoire import dashboard, services
+from observatoire import dashboard, sections, services
 from observatoire.charts import fr_number
 from observatoire.filters import Filters
 from tests.observatoire.conftest import SVG, parse_svg
@@ -229,7 +229,7 @@ def test_every_table_downloads_as_csv(client, roles, slug):
     assert [title.removesuffix(" (%)") for title in rows[0]] == [c.title for c in section.columns]
     assert len(rows) == len(section.rows) + 1
     for index, column in enumerate(section.columns):
-        digits = dashboard.CSV_DIGITS.get(column.kind)
+        digits = sections.CSV_DIGITS.get(column.kind)
         if digits is None:
             continue
         shape = re.compile(r"^-?\d+" + (rf",\d{{{digits}}}$" if digits else "$"))
