@@ -73,6 +73,18 @@ SCREENS = [
     Screen("confirmation", _confirmation),
     Screen("suivi", _tracking),
     Screen("connexion", lambda page, base, world: page.goto(f"{base}/comptes/connexion/")),
+    Screen("aide aux victimes", lambda page, base, world: page.goto(f"{base}/aide-aux-victimes/")),
+    Screen(
+        "aide aux victimes, résultats",
+        lambda page, base, world: page.goto(
+            f"{base}/aide-aux-victimes/?situation=violences-conjugales&age=25-59"
+            "&arrondissement=18&danger=non"
+        ),
+    ),
+    Screen(
+        "radicalisation",
+        lambda page, base, world: page.goto(f"{base}/prevention/radicalisation/"),
+    ),
     Screen("file du guichet", lambda page, base, world: page.goto(f"{base}/traitement/"), True),
     Screen(
         "carte de la file",
