@@ -38,6 +38,32 @@ REFUSALS = {
 }
 
 
+def document_bad_requests(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation may answer 400, since a request
+    whose headers or cookies hold a NUL character is refused before any view
+    (`cpps.middleware`), with the field-errors body; the schema says so."""
+    body = {
+        "type": "object",
+        "properties": {
+            "errors": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            }
+        },
+        "required": ["errors"],
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("responses", {}).setdefault(
+                "400",
+                {
+                    "description": str(_("Requête invalide.")),
+                    "content": {"application/json": {"schema": body}},
+                },
+            )
+    return result
+
+
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None:

@@ -22,8 +22,9 @@ class RejectNulCharacters:
 
     def __call__(self, request):
         if _carries_nul(request):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Requête invalide.")}, status=400)
+            if "/api/" in request.path:  # every API answers JSON, in its field-errors shape
+                message = _("Requête invalide : caractère nul dans un en-tête ou un cookie.")
+                return JsonResponse({"errors": {"requete": [message]}}, status=400)
             # Rendered without the request: its session is the very thing not to read.
             return HttpResponseBadRequest(render_to_string("400.html"))
         return self.get_response(request)

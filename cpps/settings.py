@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One schema component per choice set, whatever the field is called.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_bad_requests",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ChannelEnum": "doleances.choices.Channel",
         "PrecisionEnum": "doleances.choices.Precision",

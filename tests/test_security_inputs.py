@@ -189,7 +189,12 @@ def test_open311_nul_characters_are_a_client_error_on_every_database(client, par
 
 def test_nul_in_a_token_or_a_session_cookie_is_a_400_not_a_database_error(client, paris):
     api = client.get("/api/v1/doleances/", HTTP_AUTHORIZATION="Token abc\x00def")
-    assert api.status_code == 400 and api.json() == {"detail": "Requête invalide."}
+    assert api.status_code == 400
+    assert api.json() == {
+        "errors": {"requete": ["Requête invalide : caractère nul dans un en-tête ou un cookie."]}
+    }
+    register = client.get("/prevention/api/evenements/", HTTP_AUTHORIZATION="Token a\x00b")
+    assert register.status_code == 400 and register["Content-Type"] == "application/json"
     client.cookies["sessionid"] = "abcdefghij\x00kl"
     page = client.get("/")
     assert page.status_code == 400 and "Requête invalide" in page.content.decode()

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator(staff):
-    return staff(Role.CSPA_COORDINATOR, sector="paris-18", username="coord-18")
+def coordinator(make_user):
+    return make_user(Role.CSPA_COORDINATOR, sector="paris-18", username="coord-18")
 
 
 def test_a_pilot_downloads_the_bilan_of_paris_in_three_formats(client, pilot):
@@ -51,7 +51,7 @@ def test_a_coordinator_downloads_their_sector_only(client, coordinator):
     assert "bilan.html" not in client.get("/contrat/").content.decode()
 
 
-def test_other_roles_cannot_download_it(client, staff):
-    client.force_login(staff(Role.ANALYST, username="analyste"))
+def test_other_roles_cannot_download_it(client, make_user):
+    client.force_login(make_user(Role.ANALYST, username="analyste"))
     assert client.get("/contrat/bilan.html").status_code == 403
     assert "bilan.html" not in client.get("/contrat/").content.decode()

@@ -63,7 +63,9 @@ def test_two_web_processes_share_sessions_and_files(paris_live, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     get_user_model().objects.create_superuser("admin-scale", "a@example.org", "motdepasse-scale")
     ports = free_port(), free_port()
-    env = child_env("database", CPPS_WEB_WORKERS="1")
+    # Plain HTTP on loopback: cookies are only marked Secure (never sent over HTTP) when debug
+    # is off, as in production behind TLS; this test is about state shared between processes.
+    env = child_env("database", CPPS_WEB_WORKERS="1", CPPS_DEBUG="1")
     webs = [
         subprocess.Popen(cpps("serve", "--bind", f"127.0.0.1:{port}"), env=env) for port in ports
     ]
