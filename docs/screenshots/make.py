@@ -129,6 +129,11 @@ def walk(browser, base: str, size: str) -> list[Path]:
     w.shot("05-suivi")
     w.go("/comptes/connexion/")
     w.shot("06-connexion")
+    # Someone looking for help: the finder, then its answers (no trace, quick exit).
+    w.go("/aide-aux-victimes/")
+    w.shot("07-aide-aux-victimes")
+    w.go("/aide-aux-victimes/?situation=violences-conjugales&age=25-59&arrondissement=18&danger=oui")
+    w.shot("08-aide-aux-victimes-resultats")
     # A case agent: lands on the queue; the map of the queue; a case.
     w.login("agent.pm.centre")
     w.shot("10-agent-file")
@@ -156,9 +161,17 @@ def walk(browser, base: str, size: str) -> list[Path]:
     w.shot("41-pilote-priorite")
     w.go("/contrat/comparaison/")
     w.shot("42-pilote-comparaison")
-    # Victim support and administrator.
+    # Victim support: lands on the anonymous orientation records; where help is missing.
     w.login("aide.victimes")
-    w.shot("50-aide-victimes-contrat")
+    w.shot("50-aide-victimes-orientations")
+    w.go("/victimes/manques/")
+    w.shot("51-aide-victimes-manques")
+    # A prevention partner (mediation, 18th): the tension map, the alerts.
+    w.login("mediation.paris18")
+    w.shot("55-prevention-carte")
+    w.go("/prevention/alertes/")
+    w.shot("56-prevention-alertes")
+    # Administrator.
     w.login("admin")
     w.shot("60-admin-administration")
     w.go("/comptes/audit/")
@@ -184,7 +197,12 @@ CAPTIONS = {
     "40-pilote-contrat": "Pilote : le pilotage du contrat, bilan de Paris à télécharger.",
     "41-pilote-priorite": "Une priorité : actions, indicateurs, année de la valeur et de la cible.",
     "42-pilote-comparaison": "Comparaison des secteurs sur un indicateur.",
-    "50-aide-victimes-contrat": "Aide aux victimes : le pilotage du contrat.",
+    "07-aide-aux-victimes": "Aide aux victimes : trois ou quatre questions, sans laisser de trace.",
+    "08-aide-aux-victimes-resultats": "Les réponses : d'abord l'urgence, puis qui peut aider.",
+    "50-aide-victimes-orientations": "Aide aux victimes : les orientations anonymes du guichet.",
+    "51-aide-victimes-manques": "Où l'aide manque : secteurs × situations.",
+    "55-prevention-carte": "Partenaire de prévention : la carte des tensions entre territoires.",
+    "56-prevention-alertes": "Les alertes de la boucle : accusés de réception, issue.",
     "60-admin-administration": "Administration : l'admin du site, titré cpps.",
     "61-admin-journal-audit": "Administration : le journal d'audit, en français.",
 }
