@@ -132,7 +132,9 @@ def walk(browser, base: str, size: str) -> list[Path]:
     # Someone looking for help: the finder, then its answers (no trace, quick exit).
     w.go("/aide-aux-victimes/")
     w.shot("07-aide-aux-victimes")
-    w.go("/aide-aux-victimes/?situation=violences-conjugales&age=25-59&arrondissement=18&danger=oui")
+    w.go(
+        "/aide-aux-victimes/?situation=violences-conjugales&age=25-59&arrondissement=18&danger=oui"
+    )
     w.shot("08-aide-aux-victimes-resultats")
     # A case agent: lands on the queue; the map of the queue; a case.
     w.login("agent.pm.centre")
