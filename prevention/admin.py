@@ -73,7 +73,8 @@ class PreventionActionAdmin(admin.ModelAdmin):
 
 @admin.register(models.TigPostsYear)
 class TigPostsYearAdmin(admin.ModelAdmin):
-    list_display = ("host_reference", "year", "posts_offered", "posts_filled", "partner")
+    list_display = ("host", "year", "posts_offered", "posts_filled", "partner")
+    list_select_related = ("host", "partner")
 
 
 @admin.register(models.RadicalisationTraining)

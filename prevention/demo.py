@@ -25,6 +25,7 @@ from prevention.models import (
 )
 from prevention.territories import ensure_quartier_territories
 from territory.models import Quartier
+from victimes.demo import example_tig_host
 
 ARRONDISSEMENTS = (17, 18, 19, 20)
 KINDS = ("rixe", "tension", "tension", "rixe_evitee")
@@ -83,7 +84,7 @@ def create_demo_prevention(seed: int = 2026) -> int:
     reports.save_tig(
         partner,
         {
-            "host_reference": "EXEMPLE-TIG-18",
+            "host": example_tig_host(),
             "year": today.year - 1,
             "posts_offered": 14,
             "posts_filled": 11,

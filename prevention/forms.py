@@ -24,6 +24,7 @@ from prevention.models import GroupTerritory
 from prevention.models.codes import external_key, h3_r9
 from territory.models import Quartier
 from territory.services import locate
+from victimes.tig import host_services
 
 
 class TerritoryField(forms.ModelMultipleChoiceField):
@@ -122,8 +123,12 @@ class OutcomeForm(forms.Form):
 
 
 class TigForm(forms.Form):
-    host_reference = forms.CharField(
-        label=_("Structure d'accueil (référence dans l'annuaire)"), validators=[external_key]
+    host = forms.ModelChoiceField(
+        label=_("Structure d'accueil (annuaire)"),
+        queryset=host_services(),
+        error_messages={
+            "invalid_choice": _("Cette structure n'accueille pas de TIG dans l'annuaire.")
+        },
     )
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
     posts_offered = forms.IntegerField(label=_("Postes offerts"), min_value=0, max_value=10_000)

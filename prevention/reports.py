@@ -150,7 +150,7 @@ def tig_by_year() -> list[dict]:
 
 def save_tig(partner, data: dict) -> TigPostsYear:
     row, _created = TigPostsYear.objects.update_or_create(
-        host_reference=data["host_reference"],
+        host=data["host"],
         year=data["year"],
         defaults={
             "posts_offered": data["posts_offered"],

@@ -28,6 +28,7 @@ from victimes.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from victimes.tig import host_term
 
 EXAMPLE = "Exemple — "
 PROVENANCE = "Donnée d'exemple (instance de démonstration)"
@@ -116,6 +117,30 @@ SERVICES = [
 ]
 ISC_DESKS = [("isc-exemple-18", 18), ("isc-exemple-19", 19), ("isc-exemple-20", 20)]
 RECORDS_PER_DESK = 400
+
+
+def example_tig_host() -> Service:
+    """The example structure hosting TIG (« accueil de TIG » term), created once: a local
+    service with no victims' situation, so the finder never proposes it."""
+    name = EXAMPLE + "structure d'accueil de TIG (18e)"
+    if service := Service.objects.filter(name=name).first():
+        return service
+    organization = Organization.objects.create(
+        name=EXAMPLE + "association d'insertion",
+        description=EXAMPLE + "association de démonstration.",
+        provenance=PROVENANCE,
+        is_example=True,
+    )
+    service = Service.objects.create(
+        organization=organization,
+        name=name,
+        description=EXAMPLE + "accueille des personnes condamnées à un travail d'intérêt général.",
+        assured_date=timezone.localdate(),
+        provenance=PROVENANCE,
+        is_example=True,
+    )
+    Attribute.objects.create(service=service, taxonomy_term=host_term())
+    return service
 
 
 @transaction.atomic

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from victimes.choices import AgeBand, PersonRole, Referrer
 from victimes.finder import FinderQuery
-from victimes.models import Service, TaxonomyTerm
+from victimes.models import Service
 from victimes.orientations import RecordInput
+from victimes.tig import situation_terms
 
 UNKNOWN = "inconnu"
 FINDER_PARAMETERS = ("situation", "age", "arrondissement", "danger")
@@ -46,7 +47,7 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.terms = list(TaxonomyTerm.objects.order_by("order", "code"))
+        self.terms = list(situation_terms().order_by("order", "code"))
         self.fields["situation"].choices = [(t.code, t.name) for t in self.terms]
 
     def groups(self):
@@ -80,7 +81,7 @@ class FinderForm(forms.Form):
 class _RecordFields(forms.Form):
     situations = forms.ModelMultipleChoiceField(
         label=_("Situations"),
-        queryset=TaxonomyTerm.objects.select_related("parent").order_by("order", "code"),
+        queryset=situation_terms().select_related("parent").order_by("order", "code"),
         error_messages={"required": _("Choisissez au moins une situation.")},
     )
     role = forms.ChoiceField(label=_("La personne est"), choices=PersonRole.choices)

@@ -26,8 +26,8 @@ from victimes.models import (
     Schedule,
     Service,
     ServiceArea,
-    TaxonomyTerm,
 )
+from victimes.tig import situation_terms
 
 ROW_FIELDS = (
     "pk",
@@ -130,8 +130,8 @@ def build(today: date) -> DirectoryIndex:
         if service in entries:
             entries[service].addresses.append(f"{place} — {street}, {postal_code} {city}")
     terms, children = {}, defaultdict(list)
-    for pk, code, parent, name in TaxonomyTerm.objects.order_by("order").values_list(
-        "pk", "code", "parent_id", "name"
+    for pk, code, parent, name in (
+        situation_terms().order_by("order").values_list("pk", "code", "parent_id", "name")
     ):
         terms[code] = (pk, parent, name)
         if parent:

@@ -6,18 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Partner
 from prevention.choices import HolidayKind
-from prevention.models.codes import external_key
 from territory.models import Sector
+from victimes.models import Service
+from victimes.tig import HOST_SERVICES
 
 
 class TigPostsYear(models.Model):
     """Posts of travaux d'intérêt général offered and filled in a year by one host structure.
 
-    The host structure is a service of the victims' directory; until that link exists it is
-    designated by a plain reference (its code in the directory)."""
+    The host structure is a service of the directory (HSDS) carrying the « accueil de TIG »
+    term (victimes/tig.py). No person: only counts entered by the partner."""
 
-    host_reference = models.CharField(
-        _("structure d'accueil (référence)"), max_length=40, validators=[external_key]
+    host = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        related_name="tig_years",
+        limit_choices_to=HOST_SERVICES,
+        verbose_name=_("structure d'accueil"),
     )
     sector = models.ForeignKey(
         Sector, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("secteur")
@@ -30,15 +35,15 @@ class TigPostsYear(models.Model):
     )
 
     class Meta:
-        ordering = ["-year", "host_reference"]
+        ordering = ["-year", "host__name"]
         verbose_name = _("postes de TIG (année)")
         verbose_name_plural = _("postes de TIG (années)")
         constraints = [
-            models.UniqueConstraint(fields=["host_reference", "year"], name="prevention_tig_unique")
+            models.UniqueConstraint(fields=["host", "year"], name="prevention_tig_unique")
         ]
 
     def __str__(self):
-        return f"{self.host_reference} {self.year}"
+        return f"{self.host} {self.year}"
 
 
 class RadicalisationTraining(models.Model):

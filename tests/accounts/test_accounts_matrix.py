@@ -56,6 +56,7 @@ from territory.models import Arrondissement, Quartier, Sector
 from tests.conftest import GEO_DIR
 from traitement.models import RoutingRule
 from traitement.services import case_for
+from victimes.demo import example_tig_host
 from victimes.models import Service, TaxonomyTerm
 
 ROLES = (
@@ -1051,9 +1052,9 @@ PREVENTION_PAGES = [
         "prevention:entries",
         only(*PREVENTION_ENTRY, status=302),
         method="post",
-        data={
+        data=lambda w: {
             "partenaire": "ville-paris",
-            "tig-host_reference": "ASSO-TIG-1",
+            "tig-host": str(w["prevention"]["tig_host"].pk),
             "tig-year": "2025",
             "tig-posts_offered": "4",
             "tig-posts_filled": "2",
@@ -1252,6 +1253,7 @@ def _prevention_world() -> dict:
         "pair13": (codes[13], codes[14]),
         "quartier18": first_quartier(18).insee_code,
         "zone": GroupTerritory.objects.get(code="commune-saint-denis"),
+        "tig_host": example_tig_host(),
     }
 
 

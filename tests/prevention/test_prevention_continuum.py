@@ -16,6 +16,8 @@ from prevention.continuum import import_continuum
 from prevention.models import PreventionAction, SessionAttendance, TigPostsYear
 from prevention.reports import actions_by_sector, sector_kind_table
 from tests.prevention.conftest import make_event, q
+from victimes.demo import example_tig_host
+from victimes.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +114,9 @@ def test_action_pages_permissions(client, territories, mediator18, account):
 
 def test_tig_and_training_aggregates(client, territories, mediator18, account):
     client.force_login(mediator18)
+    host = example_tig_host()
     data = {
-        "tig-host_reference": "ASSO-TIG-18",
+        "tig-host": str(host.pk),
         "tig-year": "2025",
         "tig-posts_offered": "12",
         "tig-posts_filled": "9",
@@ -121,7 +124,12 @@ def test_tig_and_training_aggregates(client, territories, mediator18, account):
     assert client.post(reverse("prevention:entries"), data).status_code == 302
     assert client.post(reverse("prevention:entries"), data).status_code == 302
     row = TigPostsYear.objects.get()
-    assert (row.posts_offered, row.posts_filled, row.partner.code) == (12, 9, "ville-paris")
+    assert (row.host, row.posts_offered, row.posts_filled) == (host, 12, 9)
+    assert row.partner.code == "ville-paris"
+    not_a_host = Service.objects.exclude(pk=host.pk).first()
+    response = client.post(reverse("prevention:entries"), {**data, "tig-host": str(not_a_host.pk)})
+    assert response.status_code == 400 and "accueille pas de TIG" in response.content.decode()
+    assert TigPostsYear.objects.count() == 1
     bad = {**data, "tig-posts_filled": "20"}
     response = client.post(reverse("prevention:entries"), bad)
     assert response.status_code == 400 and "Plus de postes pourvus" in response.content.decode()
