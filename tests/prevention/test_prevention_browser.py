@@ -4,13 +4,16 @@ contract's « rixes évitées » indicator shows it."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
 from accounts.choices import Role
+from prevention.graph import recompute_graph
 from prevention.models import Alert
 from prevention.territories import ensure_quartier_territories
-from tests.prevention.conftest import q
+from tests.prevention.conftest import make_event, q
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +78,23 @@ def test_the_map_draws_our_outlines_and_the_pairs_in_tension(
     # 80 quartier outlines, one line for the active pair (red) and its two territories.
     expect(page.locator("#carte-tensions path[stroke='#c0392b']")).to_have_count(1)
     expect(page.locator("#carte-tensions .leaflet-overlay-pane path")).to_have_count(83)
+
+
+def test_the_map_shows_current_pairs_and_latent_ones_only_on_request(
+    page, live_server, paris_live, account
+):
+    ensure_quartier_territories()
+    today = date.today()
+    make_event([q(18), q(19)], today)
+    make_event([q(18), q(19)], today - timedelta(days=2))
+    make_event([q(18, 1), q(17)], today - timedelta(days=400))
+    recompute_graph(today)
+    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+
+    log_in(page, live_server, mediator.username, "/prevention/")
+    expect(page.locator("#carte-tensions path.paire-active")).to_have_count(1)
+    expect(page.locator("#carte-tensions path.paire-latente")).to_have_count(0)
+    page.check("#paires-latentes")
+    expect(page.locator("#carte-tensions path.paire-latente")).to_have_count(1)
+    page.uncheck("#paires-latentes")
+    expect(page.locator("#carte-tensions path.paire-latente")).to_have_count(0)

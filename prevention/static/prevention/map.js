@@ -1,5 +1,7 @@
 /* Tension map: our own quartier outlines, and a line between the centres of each pair of
-   territories in tension (red: active, orange: calming). No inline script: data-* only. */
+   territories in tension (red: active, orange: calming). Latent pairs (a history, nothing
+   recent) are many and say little about today: they sit in a layer shown only on request.
+   No inline script: data-* only. */
 (function () {
   "use strict";
   var element = document.getElementById("carte-tensions");
@@ -20,16 +22,24 @@
       L.circleMarker(where[node.code], { radius: 4, color: "#2c3e50" })
         .bindTooltip(node.label).addTo(map);
     });
-    var lines = [];
+    var current = L.featureGroup().addTo(map);
+    var latent = L.featureGroup();
     graph.edges.forEach(function (edge) {
       var line = L.polyline([where[edge.first], where[edge.second]], {
-        color: colours[edge.state] || "#95a5a6", weight: 4
+        color: colours[edge.state] || "#95a5a6", weight: 4, className: "paire paire-" + edge.state
       }).bindPopup(edge.state_label + " — " + edge.events + " événement(s)");
       line.on("dblclick", function () {
         window.location.href = element.dataset.pairUrl + edge.first + "/" + edge.second + "/";
       });
-      lines.push(line.addTo(map));
+      line.addTo(edge.state === "latente" ? latent : current);
     });
-    if (lines.length) { map.fitBounds(L.featureGroup(lines).getBounds(), { padding: [20, 20] }); }
+    var toggle = document.getElementById("paires-latentes");
+    if (toggle) {
+      toggle.disabled = latent.getLayers().length === 0;
+      toggle.addEventListener("change", function () {
+        if (toggle.checked) { latent.addTo(map); } else { latent.remove(); }
+      });
+    }
+    if (current.getLayers().length) { map.fitBounds(current.getBounds(), { padding: [20, 20] }); }
   });
 }());
