@@ -308,7 +308,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # The public "already reported nearby" list: at most this many queries per client per
-# minute (counted in Django's cache).
+# minute (counted in the database, across every web process: operations.ratelimit).
 CPPS_NEARBY_RATE_LIMIT = int(os.environ.get("CPPS_NEARBY_RATE_LIMIT", "30"))
 
 # Intake under faults: a request the client has given up on is never committed. Past this
@@ -330,6 +330,24 @@ if CPPS_TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")  # its queue dashboard in the admin
 CPPS_REDIS_URL = os.environ.get("CPPS_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": CPPS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# Django's cache, shared by every web process of every host (issue 12: no state in a web
+# process): a table of the case database by default (created by `cpps setup`), Redis for
+# larger deployments. cpps keeps nothing in it that must survive (sessions, login lock-outs
+# and rate limits are tables of the case database), so a cache emptied or lost is harmless.
+CPPS_CACHE_BACKEND = os.environ.get("CPPS_CACHE_BACKEND", "database")
+CPPS_CACHE_URL = os.environ.get("CPPS_CACHE_URL", CPPS_REDIS_URL)
+CPPS_CACHE_BACKENDS = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cpps_cache",
+    },
+    "redis": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CPPS_CACHE_URL,
+        "KEY_PREFIX": "cpps",
+    },
+}
+CACHES = {"default": CPPS_CACHE_BACKENDS[CPPS_CACHE_BACKEND]}
 CPPS_TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "rq": {"BACKEND": "django_tasks_rq.RQBackend"},
