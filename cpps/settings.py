@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cpps.middleware.ClientAddressFromProxy",
     "cpps.middleware.RejectNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -369,6 +370,11 @@ CPPS_METRICS_ALLOWED_IPS = [
     n for n in os.environ.get("CPPS_METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if n
 ]
 CPPS_METRICS_TOKEN = os.environ.get("CPPS_METRICS_TOKEN", "")
+# The reverse proxies (addresses, networks, or *) whose X-Forwarded-For and X-Forwarded-Proto
+# are believed: by gunicorn (`cpps serve`) and by cpps.middleware.ClientAddressFromProxy.
+CPPS_FORWARDED_ALLOW_IPS = [
+    n for n in os.environ.get("CPPS_FORWARDED_ALLOW_IPS", "127.0.0.1").split(",") if n
+]
 MIDDLEWARE = ["cpps.operation.RequestMiddleware", *MIDDLEWARE]
 LOGGING = {
     "version": 1,

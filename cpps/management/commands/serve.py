@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy
 
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             # The control socket's default path is per user: two servers would share it.
             "--no-control-socket",
             "--forwarded-allow-ips",
-            os.environ.get("CPPS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ",".join(settings.CPPS_FORWARDED_ALLOW_IPS),
         ]
         self.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process by gunicorn
