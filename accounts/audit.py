@@ -11,8 +11,8 @@ USER_AGENT_MAX = 300
 
 
 def _client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded header can be forged by the client. Behind a reverse
-    # proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
+    # REMOTE_ADDR only: a forwarded header can be forged by the client. Behind our reverse
+    # proxy, cpps.middleware.ClientAddressFromProxy has set it to the address the proxy saw.
     return request.META.get("REMOTE_ADDR") or None
 
 

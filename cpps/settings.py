@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cpps.middleware.ClientAddressFromProxy",
     "cpps.middleware.RejectNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -308,7 +309,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # The public "already reported nearby" list: at most this many queries per client per
-# minute (counted in Django's cache).
+# minute (counted in the database, across every web process: operations.ratelimit).
 CPPS_NEARBY_RATE_LIMIT = int(os.environ.get("CPPS_NEARBY_RATE_LIMIT", "30"))
 
 # Intake under faults: a request the client has given up on is never committed. Past this
@@ -330,6 +331,24 @@ if CPPS_TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")  # its queue dashboard in the admin
 CPPS_REDIS_URL = os.environ.get("CPPS_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": CPPS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# Django's cache, shared by every web process of every host (issue 12: no state in a web
+# process): a table of the case database by default (created by `cpps setup`), Redis for
+# larger deployments. cpps keeps nothing in it that must survive (sessions, login lock-outs
+# and rate limits are tables of the case database), so a cache emptied or lost is harmless.
+CPPS_CACHE_BACKEND = os.environ.get("CPPS_CACHE_BACKEND", "database")
+CPPS_CACHE_URL = os.environ.get("CPPS_CACHE_URL", CPPS_REDIS_URL)
+CPPS_CACHE_BACKENDS = {
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cpps_cache",
+    },
+    "redis": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CPPS_CACHE_URL,
+        "KEY_PREFIX": "cpps",
+    },
+}
+CACHES = {"default": CPPS_CACHE_BACKENDS[CPPS_CACHE_BACKEND]}
 CPPS_TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "rq": {"BACKEND": "django_tasks_rq.RQBackend"},
@@ -351,6 +370,11 @@ CPPS_METRICS_ALLOWED_IPS = [
     n for n in os.environ.get("CPPS_METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if n
 ]
 CPPS_METRICS_TOKEN = os.environ.get("CPPS_METRICS_TOKEN", "")
+# The reverse proxies (addresses, networks, or *) whose X-Forwarded-For and X-Forwarded-Proto
+# are believed: by gunicorn (`cpps serve`) and by cpps.middleware.ClientAddressFromProxy.
+CPPS_FORWARDED_ALLOW_IPS = [
+    n for n in os.environ.get("CPPS_FORWARDED_ALLOW_IPS", "127.0.0.1").split(",") if n
+]
 MIDDLEWARE = ["cpps.operation.RequestMiddleware", *MIDDLEWARE]
 LOGGING = {
     "version": 1,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
 
 import h3.api.basic_int as h3
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from doleances.idempotency import RetryKey, fingerprint, header_retry_key
 from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, resolve_locations, validate_input
+from operations.ratelimit import count_request
 from traitement.duplicates import find_duplicate_candidates, haversine_m
 
 # Enough candidates that the ten shown are the nearest by generalised distance, whatever the
@@ -117,17 +116,10 @@ def nearby_reports(category: Category, latitude: float, longitude: float) -> lis
 
 
 def client_over_rate(request, scope: str, per_minute: int) -> bool:
-    """Count this client's requests to `scope` in the current minute (Django's cache);
-    True once over `per_minute`. The client is its address (REMOTE_ADDR, as the audit)."""
-    window = int(time.time() // 60)
-    key = f"cpps:rate:{scope}:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this one alone
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > per_minute
+    """Count this client's requests to `scope` in the current minute, across every web
+    process (operations.ratelimit); True once over `per_minute`. The client is its address
+    (REMOTE_ADDR, as the audit)."""
+    return count_request(f"{scope}:{request.META.get('REMOTE_ADDR', '')}") > per_minute
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)

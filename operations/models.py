@@ -111,3 +111,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
+
+
+class RateCount(models.Model):
+    """Requests of one client (`bucket`: scope and address) in one minute, counted in the
+    database that every web process shares (operations.ratelimit)."""
+
+    bucket = models.CharField(max_length=120)
+    minute = models.BigIntegerField()  # minutes since the Unix epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "minute"], name="operations_one_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} @{self.minute}: {self.hits}"

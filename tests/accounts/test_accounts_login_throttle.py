@@ -47,3 +47,25 @@ def test_a_few_mistakes_then_the_right_password_still_logs_in(client, accounts, 
         assert _login(client, "camille", "mauvais").status_code == 200
     assert _login(client, "camille", "bon-mot-de-passe").status_code == 302
     assert not AuditEvent.objects.filter(action=AuditAction.LOGIN_LOCKED_OUT).exists()
+
+
+def test_behind_the_proxy_a_client_locked_out_does_not_lock_out_the_others(
+    client, accounts, settings
+):
+    """Every request reaches the web processes from the proxy (127.0.0.1): the lock-out is for
+    the address the proxy saw, never for the proxy, and a forged header does not shift it."""
+
+    def via_proxy(username, password, forwarded):
+        return client.post(
+            URL,
+            {"username": username, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        via_proxy(f"inconnu-{n}", "x", "203.0.113.5")
+    assert via_proxy("dominique", "autre-mdp", "198.51.100.1, 203.0.113.5").status_code == 429
+    assert via_proxy("dominique", "autre-mdp", "192.0.2.99").status_code == 302
+    event = AuditEvent.objects.filter(action=AuditAction.LOGIN_LOCKED_OUT).first()
+    assert event.ip_address == "203.0.113.5"

@@ -2,7 +2,7 @@
 Open311 does (~100 m), however many points it is asked from, and it is rate-limited."""
 
 import h3.api.basic_int as h3
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from doleances.choices import Channel
 from doleances.models import Category, Complaint
@@ -121,3 +121,40 @@ def test_nearby_list_is_rate_limited_per_client(client, paris):
     # Another client is not affected.
     other = client.get("/signaler/doublons/", query, REMOTE_ADDR="10.1.2.3")
     assert other.status_code == 200
+
+
+@override_settings(CPPS_NEARBY_RATE_LIMIT=1)
+def test_behind_the_proxy_each_resident_is_a_client_and_a_forged_header_changes_nothing(
+    client, paris
+):
+    category = Category.objects.get(code="bruit-rue")
+    query = {"category": category.pk, "lat": 48.8666, "lon": 2.3746}
+
+    def status(remote, forwarded):
+        return client.get(
+            "/signaler/doublons/", query, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    # Through the proxy (127.0.0.1): the address it saw is the client, not the proxy.
+    assert status("127.0.0.1", "203.0.113.5") == 200
+    assert status("127.0.0.1", "203.0.113.6") == 200
+    # What the client wrote itself, left of the proxy's entry, is not believed.
+    assert status("127.0.0.1", "198.51.100.1, 203.0.113.5") == 429
+    # Nor is the header of a client that is not our proxy.
+    assert status("192.0.2.20", "198.51.100.2") == 200
+    assert status("192.0.2.20", "198.51.100.3") == 429
+
+
+@override_settings(CPPS_NEARBY_RATE_LIMIT=1, CPPS_FORWARDED_ALLOW_IPS=["*"])
+def test_with_any_peer_as_the_proxy_only_its_own_entry_is_believed(paris):
+    client = Client()  # its middleware is built under these settings
+    category = Category.objects.get(code="bruit-rue")
+    query = {"category": category.pk, "lat": 48.8666, "lon": 2.3746}
+
+    def status(forwarded):
+        return client.get(
+            "/signaler/doublons/", query, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    assert status("203.0.113.5") == 200
+    assert status("198.51.100.1, 203.0.113.5") == 429

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import redis
@@ -18,6 +19,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_of_a_minute(margin: float = 15) -> None:
+    """Wait for the next minute if this one ends within `margin` seconds: rate limits count
+    per minute, and the requests that follow must fall in one."""
+    left = 60 - time.time() % 60
+    if left < margin:
+        time.sleep(left + 0.1)
 
 
 def database_url() -> str:
@@ -65,4 +74,15 @@ def task_backend(request, settings):
         redis.Redis.from_url(REDIS_URL).flushdb()
     yield name
     if name == "rq":
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+@pytest.fixture(params=["database", "redis"])
+def cache_backend(request):
+    """The environment of child processes whose Django cache is the database or Redis."""
+    env = {"CPPS_CACHE_BACKEND": request.param, "CPPS_CACHE_URL": REDIS_URL}
+    if request.param == "redis":
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    yield env
+    if request.param == "redis":
         redis.Redis.from_url(REDIS_URL).flushdb()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -30,8 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=30)
 
     def handle(self, *args, bind: str, workers: int, timeout: int, **options):
-        # The histograms of every gunicorn process, gathered by /metrics.
-        metrics_dir = Path(settings.CPPS_VAR_DIR) / "prometheus"
+        # The histograms of this server's gunicorn processes, gathered by /metrics. Metrics
+        # are per server (Prometheus scrapes each), so the directory is on this host and
+        # named by the address: another `cpps serve` sharing CPPS_VAR_DIR (another port or
+        # host) neither wipes these files at its start nor mixes its own (named by pid) in.
+        instance = re.sub(r"[^A-Za-z0-9]+", "-", bind).strip("-")
+        metrics_dir = Path(tempfile.gettempdir()) / f"cpps-prometheus-{os.getuid()}-{instance}"
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
@@ -60,7 +66,7 @@ class Command(BaseCommand):
             # The control socket's default path is per user: two servers would share it.
             "--no-control-socket",
             "--forwarded-allow-ips",
-            os.environ.get("CPPS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ",".join(settings.CPPS_FORWARDED_ALLOW_IPS),
         ]
         self.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - replaces this process by gunicorn

@@ -9,8 +9,8 @@ from cpps.bootstrap import load_referentials
 
 class Command(BaseCommand):
     help = (
-        "Prépare une instance : migrations, référentiels parisiens (territoire, taxonomie, "
-        "partenaires, règles), et en option les comptes de démonstration."
+        "Prépare une instance : migrations, table du cache, référentiels parisiens (territoire, "
+        "taxonomie, partenaires, règles), et en option les comptes de démonstration."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # The table of the database cache (CPPS_CACHE_BACKEND=database); kept if it exists.
+        call_command("createcachetable", verbosity=0)
         report = load_referentials(options["geo_dir"])
         if options["demo_accounts"]:
             report["demo_accounts"] = create_demo_accounts()
