@@ -42,8 +42,9 @@ from rest_framework.authtoken.models import Token
 from accounts.choices import Role
 from accounts.models import AuditEvent, Desk, Partner, Profile
 from contrat.choices import Direction, IndicatorSource
+from contrat.computed import ensure_computed_values_fresh
 from contrat.models import Indicator, Priority
-from contrat.services import default_year, ensure_computed_values_fresh
+from contrat.services import default_year
 from cpps.bootstrap import load_referentials
 from doleances.choices import Channel
 from doleances.models import Category

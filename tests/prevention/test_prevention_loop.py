@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Partner
+from contrat.computed import ensure_computed_values_fresh
 from contrat.models import Indicator, IndicatorValue
-from contrat.services import ensure_computed_values_fresh
 from prevention import loop
 from prevention.models import Alert, AlertRule, GroupTerritory
 from tests.prevention.conftest import q
