@@ -74,6 +74,36 @@ def make_user(paris):
     return factories.make_user
 
 
+def token_client(user):
+    """A DRF client that authenticates as `user` with a fresh API token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def make_partner_account():
+    """A partner's system: the account of the 11th district municipal police's desk
+    supervisor (desk "pm-11"), as the REST API tests use it."""
+    return factories.make_user(Role.DESK_SUPERVISOR, desk="pm-11", username="systeme.pm11")
+
+
+@pytest.fixture
+def partner(paris):
+    """The partner's system (`make_partner_account`) behind an API client with its token."""
+    return token_client(make_partner_account())
+
+
+@pytest.fixture
+def api_key(db):
+    """The secret of an active Open311 key of client "test-client"."""
+    from open311.keys import create_key
+
+    return create_key("test-client", rate_limit=1000)[1]
+
+
 @pytest.fixture
 def users(make_user):
     """One account per role; agents and supervisors at the Police municipale desk of the 18th."""

@@ -27,13 +27,13 @@ def log_in(page, live_server, username, next_url):
 
 
 def test_raise_acknowledge_twice_close_and_the_indicator_follows(
-    page, live_server, paris_live, account
+    page, live_server, paris_live, make_user
 ):
     ensure_quartier_territories()
     page.set_viewport_size({"width": 390, "height": 844})
-    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
-    police = account(Role.PREVENTION_PARTNER, partner="police-municipale", arrondissements=[18])
-    school = account(Role.PREVENTION_PARTNER, partner="academie-paris")
+    mediator = make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+    police = make_user(Role.PREVENTION_PARTNER, partner="police-municipale", arrondissements=[18])
+    school = make_user(Role.PREVENTION_PARTNER, partner="academie-paris")
 
     log_in(page, live_server, mediator.username, "/prevention/alertes/")
     expect(page.locator("h1")).to_have_text("Boucle d'alerte")
@@ -63,7 +63,7 @@ def test_raise_acknowledge_twice_close_and_the_indicator_follows(
 
 
 def test_the_map_draws_our_outlines_and_the_pairs_in_tension(
-    page, live_server, paris_live, account
+    page, live_server, paris_live, make_user
 ):
     from datetime import date, timedelta
 
@@ -72,7 +72,7 @@ def test_the_map_draws_our_outlines_and_the_pairs_in_tension(
     ensure_quartier_territories()
     make_event([q(18), q(19)], date.today() - timedelta(days=2))
     make_event([q(18), q(19)], date.today() - timedelta(days=1))
-    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+    mediator = make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
     log_in(page, live_server, mediator.username, "/prevention/")
     expect(page.locator("h1")).to_contain_text("Prévention des rixes")
     # 80 quartier outlines, one line for the active pair (red) and its two territories.
