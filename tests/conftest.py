@@ -160,6 +160,16 @@ def offline_context(browser, **options):
     return context
 
 
+def log_in(page, live_server, username: str, next_url: str = "/") -> None:
+    """Log in through the login form (the password of tests/factories.py), then to `next_url`;
+    the page's earlier session is dropped first."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/comptes/connexion/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("main button[type=submit]")
+
+
 @pytest.fixture
 def page(browser):
     context = offline_context(browser, viewport={"width": 1280, "height": 900})
