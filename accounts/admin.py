@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from accounts.models import AuditEvent, Desk, Partner, Profile
 from accounts.permissions import role_of
+from core.admin import ReadOnlyAdminMixin
 
 User = get_user_model()
 
@@ -65,7 +66,7 @@ class DeskAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, and for administrators only: the trail is never edited."""
 
     list_display = (
@@ -85,12 +86,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return role_of(request.user) == Role.ADMINISTRATOR
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

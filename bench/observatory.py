@@ -461,8 +461,6 @@ def main() -> None:
     baseline_rows = min(rows, ARGS.baseline_max)
     if not ARGS.keep:
         atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
-    # Measures must not trigger a refresh: only the refresh step refreshes.
-    settings.CPPS_OBSERVATOIRE_REFRESH_SECONDS = 10**9
     run_started = time.perf_counter()
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contrat import charts, services
+from contrat import charts, computed, services
 from contrat.charts import format_number
 from territory.models import Sector
 
@@ -67,7 +67,7 @@ def observatory_figures(year: int, sector: Sector | None) -> dict | None:
 def build(year: int, sector: Sector | None = None, today: date | None = None) -> dict:
     """Everything the report shows, for Paris (`sector` None) or one sector."""
     try:
-        services.ensure_computed_values_fresh(year)
+        computed.ensure_computed_values_fresh(year)
     except Exception:  # the report then shows the computed values last stored
         logger.exception("bilan: computed indicators not refreshed")
     snapshot = services.load_snapshot(year, today)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Partner
-from contrat import services
+from contrat import computed, services
 from contrat.choices import ActionStatus, Direction, IndicatorSource
 from contrat.models import Action, Decision, Indicator, IndicatorTarget, IndicatorValue, Priority
 from territory.models import Sector
@@ -243,7 +243,7 @@ def create_demo_indicators() -> list[str]:
             },
         )
         codes.append(code)
-    services.refresh_computed_values()
+    computed.refresh_computed_values()
     for code, *_rest, change in COMPUTED:
         _targets_from_first_value(Indicator.objects.get(code=code), change, years)
     codes.append(_manual_example(years).code)

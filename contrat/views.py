@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import log_event, log_permission_denied
 from accounts.choices import AuditAction, Role
 from accounts.permissions import can_download_bilan, profile_of, role_of, role_required
-from contrat import bilan, charts, exchange, importer, services
+from contrat import bilan, charts, computed, exchange, importer, services
 from contrat.forms import ImportForm, ValueForm
 from contrat.models import Indicator, Priority
 from territory.models import Sector
@@ -43,7 +43,7 @@ def _year(request) -> int:
 
 
 def _common(request, year: int, sector=None) -> dict:
-    services.ensure_computed_values_fresh(year)
+    computed.ensure_computed_values_fresh(year)
     return {
         "can_download_bilan": can_download_bilan(request.user, sector),
         "bilan_formats": bilan.FORMATS,

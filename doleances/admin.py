@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.audit import log_personal_data_read
 from accounts.choices import Role
 from accounts.permissions import role_of
+from core.admin import ReadOnlyAdminMixin
 from doleances.models import Category, Complainant, Complaint, DansMaRueType, Family, Photo
 
 
@@ -177,7 +178,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Metadata only: the picture itself is shown in case work, where its reads are logged."""
 
     list_display = ("complaint", "width", "height", "size", "created_at")
@@ -185,12 +186,3 @@ class PhotoAdmin(admin.ModelAdmin):
     search_fields = ("complaint__reference", "=sha256")
     fields = ("complaint", "sha256", "width", "height", "size", "created_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

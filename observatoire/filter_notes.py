@@ -38,8 +38,8 @@ def filter_notes(q) -> list[str]:
     notes = []
     dates = {}
     for key in ("du", "au"):
-        raw = filters._first(q, key)
-        dates[key] = filters._date(raw) if raw is not None else None
+        raw = filters.first_value(q, key)
+        dates[key] = filters.parse_date(raw) if raw is not None else None
         if raw is not None and dates[key] is None:
             notes.append(
                 _(
@@ -64,8 +64,8 @@ def filter_notes(q) -> list[str]:
         known = filters.known_codes()
     except Exception:  # noqa: BLE001 - the page itself says when the referential is broken
         return notes
-    for name, parameter in filters._PARAMETERS.items():
-        unknown = [v for v in filters._values(q, parameter) if v not in known[name]]
+    for name, parameter in filters.PARAMETERS.items():
+        unknown = [v for v in filters.parameter_values(q, parameter) if v not in known[name]]
         if unknown:
             notes.append(
                 _("%(what)s inconnu(e), ignoré(e) : %(values)s.")

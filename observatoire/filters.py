@@ -5,7 +5,9 @@ Parsing and code look-ups are apart: `parse_querydict` turns request parameters 
 candidate codes without touching the database, never raising on malformed input; `known_codes`
 reads the referentials (categories, families, sectors, arrondissements, quartiers, channels,
 partners) that candidates are checked against. A database failure there is an error like any
-other, not a reason to show Paris unfiltered.
+other, not a reason to show Paris unfiltered. `PARAMETERS`, `parameter_values`,
+`first_value` and `parse_date` are the parsing pieces that `filter_notes` reuses to say what
+was dropped.
 
 Filter values are stable codes, as in shareable URLs: category and family codes, sector
 codes, arrondissement numbers (1–20), quartier INSEE codes (7 digits), channel values,
@@ -25,8 +27,8 @@ from doleances.choices import Channel
 MAX_FILTER_VALUES = 200
 MAX_RANGE_DAYS = 366 * 20
 
-# URL parameter of each list field of Filters.
-_PARAMETERS = {
+# URL parameter of each list field of Filters (`filter_notes` names unknown values by it).
+PARAMETERS = {
     "categories": "categorie",
     "families": "famille",
     "sectors": "secteur",
@@ -37,7 +39,7 @@ _PARAMETERS = {
 }
 
 
-def _values(q, key: str) -> list[str]:
+def parameter_values(q, key: str) -> list[str]:
     """All values of a parameter, from a QueryDict or a plain mapping; commas split too."""
     raw = q.getlist(key) if hasattr(q, "getlist") else q.get(key, [])
     if isinstance(raw, str | int):
@@ -48,7 +50,9 @@ def _values(q, key: str) -> list[str]:
     return [v for v in values if v and len(v) <= 80][:MAX_FILTER_VALUES]
 
 
-def _date(value) -> date | None:
+def parse_date(value) -> date | None:
+    """A date parameter (YYYY-MM-DD, anything after the tenth character ignored) between
+    2000 and 2100, or None."""
     try:
         parsed = date.fromisoformat(str(value).strip()[:10])
     except (TypeError, ValueError):
@@ -114,7 +118,7 @@ class Filters:
     def to_querystring(self) -> str:
         """The URL query string (without "?") that `from_querydict` reads back."""
         pairs = [("du", self.start.isoformat()), ("au", self.end.isoformat())]
-        for name, parameter in _PARAMETERS.items():
+        for name, parameter in PARAMETERS.items():
             pairs.extend((parameter, str(v)) for v in getattr(self, name))
         return urlencode(pairs)
 
@@ -143,7 +147,7 @@ def parse_querydict(q, default_days: int = 365) -> tuple[date, date, dict[str, l
     except (TypeError, ValueError):
         default_days = 365
     q = q if q is not None else {}
-    start, end = (_date(v) for v in (_first(q, "du"), _first(q, "au")))
+    start, end = (parse_date(v) for v in (first_value(q, "du"), first_value(q, "au")))
     if start and end and start > end:
         start, end = end, start
     if end is None:
@@ -151,12 +155,13 @@ def parse_querydict(q, default_days: int = 365) -> tuple[date, date, dict[str, l
     if start is None:
         start = end - timedelta(days=default_days - 1)
     start = max(start, end - timedelta(days=MAX_RANGE_DAYS - 1))
-    candidates = {name: _values(q, parameter) for name, parameter in _PARAMETERS.items()}
+    candidates = {name: parameter_values(q, parameter) for name, parameter in PARAMETERS.items()}
     return start, end, candidates
 
 
-def _first(q, key: str):
-    values = _values(q, key)
+def first_value(q, key: str) -> str | None:
+    """The first value of a parameter (see `parameter_values`), or None."""
+    values = parameter_values(q, key)
     return values[0] if values else None
 
 

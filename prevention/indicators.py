@@ -48,7 +48,7 @@ MEASURES = {
 
 def data_stamp() -> list:
     """Changes whenever an alert is raised, acknowledged, closed or expires: the contract
-    recomputes its indicators from this module then (contrat._definitions)."""
+    recomputes its indicators from this module then (contrat.computed._definitions)."""
     alerts = Alert.objects.aggregate(
         n=Count("pk"), raised=Max("raised_at"), closed=Max("closed_at")
     )

@@ -66,6 +66,36 @@ def make_user(paris):
     return factories.make_user
 
 
+def token_client(user):
+    """A DRF client that authenticates as `user` with a fresh API token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def make_partner_account():
+    """A partner's system: the account of the 11th district municipal police's desk
+    supervisor (desk "pm-11"), as the REST API tests use it."""
+    return factories.make_user(Role.DESK_SUPERVISOR, desk="pm-11", username="systeme.pm11")
+
+
+@pytest.fixture
+def partner(paris):
+    """The partner's system (`make_partner_account`) behind an API client with its token."""
+    return token_client(make_partner_account())
+
+
+@pytest.fixture
+def api_key(db):
+    """The secret of an active Open311 key of client "test-client"."""
+    from open311.keys import create_key
+
+    return create_key("test-client", rate_limit=1000)[1]
+
+
 @pytest.fixture
 def users(make_user):
     """One account per role; agents and supervisors at the Police municipale desk of the 18th."""
@@ -120,6 +150,16 @@ def offline_context(browser, **options):
     context = browser.new_context(locale="fr-FR", **options)
     context.route(OUTSIDE, lambda route: route.abort("internetdisconnected"))
     return context
+
+
+def log_in(page, live_server, username: str, next_url: str = "/") -> None:
+    """Log in through the login form (the password of tests/factories.py), then to `next_url`;
+    the page's earlier session is dropped first."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/comptes/connexion/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("main button[type=submit]")
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from accounts.choices import Role
-from accounts.models import Desk, Profile
 from cpps.wsgi import application
+from tests.conftest import make_partner_account
 
 schema = schemathesis.from_wsgi("/api/schema/?format=json", application)
 CHECKS = (
@@ -40,11 +39,8 @@ def same_connection():
 
 
 @pytest.fixture
-def partner_token(paris, django_user_model, same_connection):
-    user = django_user_model.objects.create_user("systeme.fuzz", password="x")
-    desk = Desk.objects.get(code="pm-11")
-    Profile.objects.create(user=user, role=Role.DESK_SUPERVISOR, desk=desk, partner=desk.partner)
-    return Token.objects.create(user=user).key
+def partner_token(paris, same_connection):
+    return Token.objects.create(user=make_partner_account()).key
 
 
 @schema.parametrize()

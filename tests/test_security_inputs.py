@@ -6,32 +6,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import override_settings
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.choices import Role
-from accounts.models import Desk, Profile
+from accounts.models import Profile
 from doleances.models import Category, Complainant, Complaint
 
 ABSURD_DATES = ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59-14:00", "1899-12-31T23:00:00Z"]
 LONG_EMAIL = "a" * 250 + "@example.org"  # 262 characters: the column holds 254
-
-
-@pytest.fixture
-def partner(paris, django_user_model):
-    user = django_user_model.objects.create_user("systeme.pm11", password="x")
-    desk = Desk.objects.get(code="pm-11")
-    Profile.objects.create(user=user, role=Role.DESK_SUPERVISOR, desk=desk, partner=desk.partner)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-@pytest.fixture
-def api_key(db):
-    from open311.keys import create_key
-
-    return create_key("test-client", rate_limit=1000)[1]
 
 
 def _web(client, **fields):
@@ -153,7 +134,6 @@ def test_open311_oversized_body_answers_an_open311_error(client, paris, api_key,
     ],
 )
 def test_audit_filters_refuse_absurd_dates_in_french(client, paris, admin_user, url):
-    from accounts.models import Profile
 
     Profile.objects.create(user=admin_user, role=Role.ADMINISTRATOR)
     client.force_login(admin_user)

@@ -71,6 +71,7 @@ class CostOptionInline(admin.TabularInline):
 
 class AttributeInline(admin.TabularInline):
     model = Attribute
+    fields = ["taxonomy_term", "relevance"]
     extra = 0
     autocomplete_fields = ["taxonomy_term"]
 

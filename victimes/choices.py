@@ -19,6 +19,16 @@ class Reach(models.TextChoices):
     LOCAL = "local", _("service local")
 
 
+class Relevance(models.IntegerChoices):
+    """How well a service answers one of its situations: for that situation the finder
+    proposes the national lines of higher relevance first (for « violences conjugales », the
+    3919 before the generalist 116 006)."""
+
+    SPECIALISED = 3, _("spécialisé dans cette situation")
+    SUITED = 2, _("adapté")
+    GENERAL = 1, _("généraliste")
+
+
 class AreaType(models.TextChoices):
     """`service_area.extent_type`: `extent` holds nothing (France, Paris), a sector code
     (paris-18) or an arrondissement number (18)."""

@@ -2,7 +2,9 @@
 place and whether there is danger now. Read-only: it writes nothing anywhere.
 
 Order of the results: if there is danger now, the emergency numbers (17, 112, 114); then
-the national lines that fit the situation and age; then the local services whose
+the national lines that fit the situation and age, the most relevant to the chosen
+situations first (`Attribute.relevance`, data: the 3919 before the generalist 116 006 for
+« violences conjugales »), then by name; then the local services whose
 situation, age limits and service area fit, those open now first. Each result says why it
 is proposed. Answers come from the in-memory index of the public directory
 (victimes/index.py): p95 well under 50 ms over 5,000 services (bench/victimes_finder.py).
@@ -163,19 +165,28 @@ def find(query: FinderQuery, moment: datetime | None = None) -> Answer:
             if e.row["reach"] == Reach.EMERGENCY
         ]
         emergency.sort(key=_emergency_rank)
-    national, local_open, local_other = [], [], []
+    national_entries, local_open, local_other = [], [], []
     covered = area_keys(index, query.arrondissement) if query.arrondissement else None
     for pk, entry in entries.items():  # in name order
         if pk not in candidates or not age_fits(entry, query.age):
             continue
         reach = entry.row["reach"]
         if reach == Reach.NATIONAL:
-            national.append(_result(entry, reach, query, terms, moment))
+            national_entries.append(entry)
         elif reach == Reach.LOCAL and terms and (covered is None or entry.areas & covered):
             (local_open if entry.is_open(moment) else local_other).append(entry)
+    # A stable sort: equally relevant lines keep their name order.
+    national_entries.sort(key=lambda entry: -_relevance(entry, terms))
+    national = [_result(e, Reach.NATIONAL, query, terms, moment) for e in national_entries]
     local_all = local_open + local_other
     local = [_result(e, Reach.LOCAL, query, terms, moment) for e in local_all[:LOCAL_LIMIT]]
     return Answer(query, emergency, national, local, max(0, len(local_all) - LOCAL_LIMIT))
+
+
+def _relevance(entry: Entry, terms: dict) -> int:
+    """The entry's best relevance among the chosen situations (with their parents and
+    needs)."""
+    return max((entry.relevance.get(pk, 0) for pk in terms), default=0)
 
 
 def _emergency_rank(result: Result) -> tuple:

@@ -63,6 +63,7 @@ class Slot:
 class Entry:
     row: dict
     terms: set = field(default_factory=set)
+    relevance: dict = field(default_factory=dict)  # term pk -> Relevance value
     areas: set = field(default_factory=set)  # ("paris", ""), ("secteur", "paris-18")…
     area_names: list = field(default_factory=list)
     slots: list = field(default_factory=list)
@@ -87,9 +88,12 @@ def build(today: date) -> DirectoryIndex:
     rows = Service.objects.public(today).order_by("name", "pk").values(*ROW_FIELDS)
     entries = {row["pk"]: Entry(row) for row in rows}
     by_term = defaultdict(set)
-    for service, term in Attribute.objects.values_list("service_id", "taxonomy_term_id"):
+    for service, term, relevance in Attribute.objects.values_list(
+        "service_id", "taxonomy_term_id", "relevance"
+    ):
         if service in entries:
             entries[service].terms.add(term)
+            entries[service].relevance[term] = relevance
             by_term[term].add(service)
     for service, kind, extent, name in ServiceArea.objects.values_list(
         "service_id", "extent_type", "extent", "name"

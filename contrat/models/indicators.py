@@ -2,7 +2,7 @@
 
 A value is either entered by the responsible partner (manual source, with who and when) or
 computed from the observatory's measures (computed source), refreshed by
-`contrat.services.refresh_computed_values`.
+`contrat.computed.refresh_computed_values`.
 """
 
 import math
@@ -112,7 +112,7 @@ class Indicator(models.Model):
         return self.source == IndicatorSource.COMPUTED
 
     def clean(self):
-        from contrat.services import computed_measures  # services import the models
+        from contrat.computed import computed_measures  # computed imports the models
 
         if self.is_computed and self.measure not in computed_measures():
             raise ValidationError(
@@ -208,7 +208,7 @@ class IndicatorValue(models.Model):
 
 
 class ComputedRefresh(models.Model):
-    """The latest run of `contrat.services.refresh_computed_values` for one year (or for every
+    """The latest run of `contrat.computed.refresh_computed_values` for one year (or for every
     year): pages compare it with the observatory store's refresh time, and the definitions
     of the computed indicators, to know whether computed values are stale."""
 

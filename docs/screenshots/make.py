@@ -47,7 +47,6 @@ def environment(var_dir: Path) -> dict:
         CPPS_DEBUG="1",
         CPPS_SHOW_DEMO_ACCOUNTS="1",
         CPPS_MAP_TILE_URL="",
-        CPPS_OBSERVATOIRE_REFRESH_SECONDS="86400",
     )
     return env
 

@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.shortcuts import resolve_url
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -42,8 +42,9 @@ from rest_framework.authtoken.models import Token
 from accounts.choices import Role
 from accounts.models import AuditEvent, Desk, Partner, Profile
 from contrat.choices import Direction, IndicatorSource
+from contrat.computed import ensure_computed_values_fresh
 from contrat.models import Indicator, Priority
-from contrat.services import default_year, ensure_computed_values_fresh
+from contrat.services import default_year
 from cpps.bootstrap import load_referentials
 from doleances.choices import Channel
 from doleances.models import Category
@@ -1344,14 +1345,11 @@ def world(django_db_setup, django_db_blocker):
     """Built once for the module in a transaction rolled back at its end; each test runs in
     a savepoint of it (pytest-django's `db`), so what a POST changes is undone.
 
-    The observatory's store is refreshed once, after filing: a refresh during a test would
-    make the next steering pages recompute the contract's computed values in every test
-    (their writes are rolled back each time)."""
-    with (
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-        override_settings(CPPS_OBSERVATOIRE_REFRESH_SECONDS=24 * 3600),
-    ):
+    The observatory's store is refreshed once, after filing (pages never refresh it: the
+    worker does, and none runs here): a refresh during a test would make the next steering
+    pages recompute the contract's computed values in every test (their writes are rolled
+    back each time)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 

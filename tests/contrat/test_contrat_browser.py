@@ -7,15 +7,9 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from contrat.models import IndicatorValue
+from tests.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/contrat/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "motdepasse-test")
-    page.click("main button[type=submit]")
 
 
 def test_entering_a_value_updates_the_status_and_the_chart(
@@ -32,7 +26,7 @@ def test_entering_a_value_updates_the_status_and_the_chart(
     )
     IndicatorValue.objects.create(indicator=indicator, period_start=date(year - 1, 1, 1), value=30)
 
-    log_in(page, live_server, "pilote-navigateur")
+    log_in(page, live_server, "pilote-navigateur", "/contrat/")
     expect(page.locator("h1")).to_have_text(f"Pilotage du contrat — Paris, {year}")
     expect(page.locator("#etat-1-2")).to_have_text("En retard")  # 30 against last year's 40
     page.get_by_role("link", name="Prévenir et lutter contre les rixes").click()
@@ -66,7 +60,7 @@ def test_entering_a_value_updates_the_status_and_the_chart(
 def test_keyboard_only_and_a_wrong_value(page, live_server, paris_live, make_user, make_indicator):
     make_user(Role.CSPA_COORDINATOR, sector="paris-18", username="coordination-18")
     make_indicator("reunions-veille", priority="1.2", name="Réunions de veille")
-    log_in(page, live_server, "coordination-18")
+    log_in(page, live_server, "coordination-18", "/contrat/")
     page.goto(f"{live_server.url}/contrat/indicateurs/reunions-veille/saisir/")
     expect(page.get_by_label("Territoire")).to_have_value("paris-18")  # the only choice
     page.get_by_label("Valeur", exact=True).focus()

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from contrat.choices import Direction, IndicatorSource
+from contrat.computed import refresh_computed_values
 from contrat.models import IndicatorValue
-from contrat.services import refresh_computed_values
 from doleances.bulk import file_complaints
 from doleances.choices import Channel
 from doleances.models import Category

@@ -5,46 +5,24 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.choices import AuditAction, Role
-from accounts.models import AuditEvent, Desk, Profile
+from accounts.models import AuditEvent
 from doleances.models import Category, Complainant, Complaint, Photo
+from tests import factories
+from tests.conftest import token_client
 
 URL = "/api/v1/doleances/"
 IN_11E = {"latitude": 48.8665, "longitude": 2.3745}
 IN_18E = {"latitude": 48.8925, "longitude": 2.3444}
 
 
-def make_user(username, role=None, desk_code=None, superuser=False):
-    user = get_user_model().objects.create_user(username, password="x", is_superuser=superuser)
-    if role:
-        desk = Desk.objects.get(code=desk_code) if desk_code else None
-        Profile.objects.create(
-            user=user, role=role, desk=desk, partner=desk.partner if desk else None
-        )
-    return user
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-@pytest.fixture
-def partner(paris):
-    """A partner's system: an account of the 11th district municipal police, with a token."""
-    return token_client(make_user("systeme.pm11", Role.DESK_SUPERVISOR, "pm-11"))
-
-
 @pytest.fixture
 def admin(paris):
-    return token_client(make_user("admin.api", superuser=True))
+    return token_client(factories.make_user(username="admin.api", superuser=True))
 
 
 def create(client, **fields):
@@ -93,7 +71,9 @@ def test_retry_with_same_external_id_gives_the_same_complaint(partner):
     assert again.json() == first.json()
     assert Complaint.objects.count() == 1
     # Another partner system may use the same identifier for its own complaint.
-    other = token_client(make_user("systeme.gpis", Role.DESK_SUPERVISOR, "pp-cmt-18"))
+    other = token_client(
+        factories.make_user(Role.DESK_SUPERVISOR, desk="pp-cmt-18", username="systeme.gpis")
+    )
     assert create(other, external_id="SYS-42").status_code == 201
     assert Complaint.objects.count() == 2
 
@@ -136,13 +116,13 @@ def test_multipart_text_file_as_photo_is_refused(partner):
 def test_only_partner_systems_with_a_token_create(paris):
     anonymous = APIClient()
     assert create(anonymous).status_code == 401
-    analyst = token_client(make_user("analyste.api", Role.ANALYST))
+    analyst = token_client(factories.make_user(Role.ANALYST, username="analyste.api"))
     response = create(analyst)
     assert response.status_code == 403
     assert "formulaire /signaler/" in response.json()["detail"]
     # A partner account logged in on the web site (session) is not a partner system.
     session = APIClient()
-    session.force_login(make_user("agent.web", Role.CASE_AGENT, "pm-11"))
+    session.force_login(factories.make_user(Role.CASE_AGENT, desk="pm-11", username="agent.web"))
     assert create(session).status_code == 403
     assert Complaint.objects.count() == 0
 
@@ -372,12 +352,14 @@ def test_detail_with_personal_data_is_audited(admin, stored):
 def test_scope_and_roles_when_reading(stored):
     complaint_18 = stored.get(category__code="point-deal")
     # An agent of the 11th arrondissement desk never sees the 18th.
-    agent_11 = token_client(make_user("agent.pm11", Role.CASE_AGENT, "pm-11"))
+    agent_11 = token_client(
+        factories.make_user(Role.CASE_AGENT, desk="pm-11", username="agent.pm11")
+    )
     listed = agent_11.get(URL).json()
     assert complaint_18.reference not in [row["reference"] for row in listed["results"]]
     assert agent_11.get(f"{URL}{complaint_18.reference}/").status_code == 404
     # Analysts work on aggregates: no individual complaint through the API.
-    analyst = token_client(make_user("analyste.lecture", Role.ANALYST))
+    analyst = token_client(factories.make_user(Role.ANALYST, username="analyste.lecture"))
     assert analyst.get(URL).json()["count"] == 0
     assert analyst.get(f"{URL}{complaint_18.reference}/").status_code == 404
     assert APIClient().get(URL).status_code == 401

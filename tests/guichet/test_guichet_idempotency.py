@@ -3,36 +3,15 @@ Idempotency-Key, Open311's header or the same request within a short window."""
 
 import re
 
-import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from accounts.choices import Role
-from accounts.models import Desk, Profile
 from doleances.models import Category, Complaint
 from open311.models import RequestAttributes
+from tests.conftest import make_partner_account, token_client
 
 API = "/api/v1/doleances/"
 PAYLOAD = {"category": "bruit-rue", "latitude": 48.8665, "longitude": 2.3745}
 OPEN311 = {"service_code": "bruit-rue", "lat": "48.8675", "long": "2.3650"}
-
-
-@pytest.fixture
-def partner(paris, django_user_model):
-    user = django_user_model.objects.create_user("systeme.pm11", password="x")
-    desk = Desk.objects.get(code="pm-11")
-    Profile.objects.create(user=user, role=Role.DESK_SUPERVISOR, desk=desk, partner=desk.partner)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-@pytest.fixture
-def api_key(db):
-    from open311.keys import create_key
-
-    return create_key("test-client", rate_limit=1000)[1]
 
 
 def test_the_web_form_sent_twice_files_one_complaint(client, paris):
@@ -112,16 +91,12 @@ def test_rest_past_its_deadline_commits_nothing(partner, settings):
     assert not Complaint.objects.exists()
 
 
-def test_rest_answer_needs_no_query_after_the_commit(paris_live, django_user_model):
+def test_rest_answer_needs_no_query_after_the_commit(paris_live):
     """The database dies right after the commit: the client still gets its 201, because the
     answer was built from what the transaction held (a 5xx must mean "nothing stored")."""
     from django.db import OperationalError, connection, transaction
 
-    user = django_user_model.objects.create_user("systeme.pm11", password="x")
-    desk = Desk.objects.get(code="pm-11")
-    Profile.objects.create(user=user, role=Role.DESK_SUPERVISOR, desk=desk, partner=desk.partner)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client = token_client(make_partner_account())
 
     def dead(execute, sql, params, many, context):
         raise OperationalError("server closed the connection unexpectedly")

@@ -61,14 +61,6 @@ def open311_schema():
     return validate
 
 
-@pytest.fixture
-def api_key(db):
-    """The secret of an active key of client "test-client"."""
-    from open311.keys import create_key
-
-    return create_key("test-client", rate_limit=1000)[1]
-
-
 def xml_of(response) -> ET.Element:
     assert response["Content-Type"] == "text/xml; charset=utf-8"
     assert response.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')

@@ -5,7 +5,6 @@ import time
 from io import StringIO
 
 import pytest
-from conftest import REPUBLIQUE, error_descriptions, post_request
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -14,6 +13,7 @@ from django.utils import timezone
 from doleances.models import Complaint
 from open311.keys import create_key
 from open311.models import ApiKey
+from tests.open311.conftest import REPUBLIQUE, error_descriptions, post_request
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,11 @@
 import socket
 
 import pytest
-from conftest import (
+
+from doleances.choices import Channel, Precision
+from doleances.models import Complainant, Complaint
+from open311.models import RequestAttributes
+from tests.open311.conftest import (
     MONTREUIL,
     REPUBLIQUE,
     error_descriptions,
@@ -11,10 +15,6 @@ from conftest import (
     post_request,
     xml_of,
 )
-
-from doleances.choices import Channel, Precision
-from doleances.models import Complainant, Complaint
-from open311.models import RequestAttributes
 
 pytestmark = pytest.mark.django_db
 

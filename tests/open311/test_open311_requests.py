@@ -3,14 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from conftest import (
-    REPUBLIQUE,
-    error_descriptions,
-    json_of,
-    post_request,
-    xml_of,
-    xml_records,
-)
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -20,6 +12,14 @@ from doleances.models import Category, Complaint
 from doleances.services import ComplaintInput, ContactInput, file_complaint
 from open311.choices import open311_status
 from open311.keys import create_key
+from tests.open311.conftest import (
+    REPUBLIQUE,
+    error_descriptions,
+    json_of,
+    post_request,
+    xml_of,
+    xml_records,
+)
 from traitement import services as casework
 
 pytestmark = pytest.mark.django_db

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from conftest import json_of, post_request
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from doleances.models import Complaint
 from doleances.retention import purge_personal_data
 from open311.models import RequestAttributes
+from tests.open311.conftest import json_of, post_request
 from traitement import services as casework
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
 """GET services, GET a service definition, discovery: both formats, schemas, errors."""
 
 import pytest
-from conftest import error_descriptions, json_of, xml_of, xml_records
 
 from doleances.models import Category
 from open311.models import ServiceAttribute
+from tests.open311.conftest import error_descriptions, json_of, xml_of, xml_records
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from conftest import error_descriptions, json_of, xml_of, xml_records
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from doleances.choices import Channel
 from doleances.models import Category
 from doleances.services import ComplaintInput, file_complaint
+from tests.open311.conftest import error_descriptions, json_of, xml_of, xml_records
 from traitement import services as casework
 
 pytestmark = pytest.mark.django_db

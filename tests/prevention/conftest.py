@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from accounts.choices import Role
-from accounts.models import Partner, Profile
+from accounts.models import Partner
 from prevention.models import Event, GroupTerritory
 from prevention.territories import ensure_quartier_territories
-from territory.models import Arrondissement, Quartier, Sector
+from territory.models import Quartier
 
 
 @pytest.fixture
@@ -21,30 +20,8 @@ def territories(paris):
 
 
 @pytest.fixture
-def account(paris):
-    """account(role, partner="police-municipale", arrondissements=[18], sector="paris-18")."""
-    counter = iter(range(1, 10_000))
-
-    def make(role, *, partner=None, arrondissements=(), sector=None, email=""):
-        user = get_user_model().objects.create_user(
-            f"{role}-prev-{next(counter)}", email=email, password="motdepasse-test"
-        )
-        profile = Profile.objects.create(
-            user=user,
-            role=role,
-            partner=Partner.objects.get(code=partner) if partner else None,
-            sector=Sector.objects.get(code=sector) if sector else None,
-        )
-        profile.arrondissements.set(Arrondissement.objects.filter(number__in=arrondissements))
-        user.refresh_from_db()
-        return user
-
-    return make
-
-
-@pytest.fixture
-def mediator18(account):
-    return account(
+def mediator18(make_user):
+    return make_user(
         Role.PREVENTION_PARTNER,
         partner="ville-paris",
         arrondissements=[18],
@@ -53,8 +30,8 @@ def mediator18(account):
 
 
 @pytest.fixture
-def mediator13(account):
-    return account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[13])
+def mediator13(make_user):
+    return make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[13])
 
 
 def quartier_code(arrondissement: int, index: int = 0) -> str:

@@ -13,27 +13,20 @@ from accounts.choices import Role
 from prevention.graph import recompute_graph
 from prevention.models import Alert
 from prevention.territories import ensure_quartier_territories
+from tests.conftest import log_in
 from tests.prevention.conftest import make_event, q
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, username, next_url):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/comptes/connexion/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "motdepasse-test")
-    page.click("main button[type=submit]")
-
-
 def test_raise_acknowledge_twice_close_and_the_indicator_follows(
-    page, live_server, paris_live, account
+    page, live_server, paris_live, make_user
 ):
     ensure_quartier_territories()
     page.set_viewport_size({"width": 390, "height": 844})
-    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
-    police = account(Role.PREVENTION_PARTNER, partner="police-municipale", arrondissements=[18])
-    school = account(Role.PREVENTION_PARTNER, partner="academie-paris")
+    mediator = make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+    police = make_user(Role.PREVENTION_PARTNER, partner="police-municipale", arrondissements=[18])
+    school = make_user(Role.PREVENTION_PARTNER, partner="academie-paris")
 
     log_in(page, live_server, mediator.username, "/prevention/alertes/")
     expect(page.locator("h1")).to_have_text("Boucle d'alerte")
@@ -63,7 +56,7 @@ def test_raise_acknowledge_twice_close_and_the_indicator_follows(
 
 
 def test_the_map_draws_our_outlines_and_the_pairs_in_tension(
-    page, live_server, paris_live, account
+    page, live_server, paris_live, make_user
 ):
     from datetime import date, timedelta
 
@@ -72,7 +65,7 @@ def test_the_map_draws_our_outlines_and_the_pairs_in_tension(
     ensure_quartier_territories()
     make_event([q(18), q(19)], date.today() - timedelta(days=2))
     make_event([q(18), q(19)], date.today() - timedelta(days=1))
-    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+    mediator = make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
     log_in(page, live_server, mediator.username, "/prevention/")
     expect(page.locator("h1")).to_contain_text("Prévention des rixes")
     # 80 quartier outlines, one line for the active pair (red) and its two territories.
@@ -81,7 +74,7 @@ def test_the_map_draws_our_outlines_and_the_pairs_in_tension(
 
 
 def test_the_map_shows_current_pairs_and_latent_ones_only_on_request(
-    page, live_server, paris_live, account
+    page, live_server, paris_live, make_user
 ):
     ensure_quartier_territories()
     today = date.today()
@@ -89,7 +82,7 @@ def test_the_map_shows_current_pairs_and_latent_ones_only_on_request(
     make_event([q(18), q(19)], today - timedelta(days=2))
     make_event([q(18, 1), q(17)], today - timedelta(days=400))
     recompute_graph(today)
-    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+    mediator = make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
 
     log_in(page, live_server, mediator.username, "/prevention/")
     expect(page.locator("#carte-tensions path.paire-active")).to_have_count(1)

@@ -98,21 +98,21 @@ def test_actions_outside_the_territory_are_refused(territories, mediator13):
     assert not PreventionAction.objects.exists()
 
 
-def test_action_pages_permissions(client, territories, mediator18, account):
+def test_action_pages_permissions(client, territories, mediator18, make_user):
     client.force_login(mediator18)
     upload = SimpleUploadedFile("actions.csv", _actions_csv(), content_type="text/csv")
     response = client.post(reverse("prevention:actions"), {"fichier": upload})
     assert response.status_code == 400  # one bad line reported, the others stored
     assert PreventionAction.objects.count() == 2
-    client.force_login(account(Role.CSPA_COORDINATOR, sector="paris-18"))
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     assert client.get(reverse("prevention:actions")).status_code == 200
     upload = SimpleUploadedFile("actions.csv", _actions_csv(), content_type="text/csv")
     assert client.post(reverse("prevention:actions"), {"fichier": upload}).status_code == 403
-    client.force_login(account(Role.ANALYST))
+    client.force_login(make_user(Role.ANALYST))
     assert client.get(reverse("prevention:actions")).status_code == 403
 
 
-def test_tig_and_training_aggregates(client, territories, mediator18, account):
+def test_tig_and_training_aggregates(client, territories, mediator18, make_user):
     client.force_login(mediator18)
     host = example_tig_host()
     data = {
@@ -141,7 +141,7 @@ def test_tig_and_training_aggregates(client, territories, mediator18, account):
     assert client.post(reverse("prevention:entries"), training).status_code == 302
     page = client.get(reverse("prevention:radicalisation")).content.decode()
     assert "45 professionnels formés" in page
-    client.force_login(account(Role.ANALYST))
+    client.force_login(make_user(Role.ANALYST))
     assert client.post(reverse("prevention:entries"), data).status_code == 403
 
 
@@ -151,7 +151,7 @@ def test_radicalisation_page_is_public_information_only(client, paris):
     assert "cellule de la Préfecture de Police, en dehors de cpps" in page
 
 
-def test_small_counts_are_suppressed_for_analysts(client, territories, account):
+def test_small_counts_are_suppressed_for_analysts(client, territories, make_user):
     for _i in range(7):
         make_event([q(18), q(19)], date(2026, 2, 1))
     make_event([q(13), q(14)], date(2026, 2, 1), arrondissement=13)
@@ -163,7 +163,7 @@ def test_small_counts_are_suppressed_for_analysts(client, territories, account):
     # The 13th's cell cannot be recomputed: the other hidden sectors share the difference.
     assert table["totals"][0] == 8
     assert sum(1 for r in table["rows"] if r["cells"][0] is None) > 1
-    client.force_login(account(Role.ANALYST))
+    client.force_login(make_user(Role.ANALYST))
     response = client.get(reverse("prevention:figures"))
     assert response.status_code == 200
     assert response.context["table"]["rows"] == table["rows"]

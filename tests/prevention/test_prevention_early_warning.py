@@ -34,7 +34,7 @@ def _file(category: str, quartier_code: str):
     return complaint
 
 
-def test_complaints_near_an_active_pair_are_flagged(territories, client, account):
+def test_complaints_near_an_active_pair_are_flagged(territories, client, make_user):
     today = timezone.localdate()
     make_event([q(18), q(19)], today - timedelta(days=3))
     make_event([q(18), q(19)], today - timedelta(days=1))
@@ -48,7 +48,7 @@ def test_complaints_near_an_active_pair_are_flagged(territories, client, account
     assert [r["complaints"] for r in rows] == [2]
     assert complaints_near_active_pairs(today, Sector.objects.get(code="paris-13")) == []
     assert complaints_near_active_pairs(today + timedelta(days=10)) == []
-    client.force_login(account(Role.CSPA_COORDINATOR, sector="paris-18"))
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     page = client.get(reverse("observatoire:sector", args=("paris-18",))).content.decode()
     assert "Signal précoce : rixes" in page and "2 doléances « rassemblements, rixes »" in page
 

@@ -101,19 +101,19 @@ def test_kernel_ignores_future_events_and_counts_pairs():
     assert states.active_since.tolist() == [105]
 
 
-def test_map_json_is_scoped(client, territories, account):
+def test_map_json_is_scoped(client, territories, make_user):
     make_event([q(18), q(19)], date.today())
     make_event([q(18), q(19)], date.today())
     make_event([q(13), q(14)], date.today(), arrondissement=13)
     make_event([q(13), q(14)], date.today(), arrondissement=13)
     recompute_graph()
-    mediator = account(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
+    mediator = make_user(Role.PREVENTION_PARTNER, partner="ville-paris", arrondissements=[18])
     client.force_login(mediator)
     edges = client.get(reverse("prevention:graph")).json()["edges"]
     assert [(e["first"], e["second"], e["state"]) for e in edges] == [
         (*sorted([q(18), q(19)], key=lambda c: territories[c].pk), "active")
     ]
-    client.force_login(account(Role.ANALYST))
+    client.force_login(make_user(Role.ANALYST))
     assert client.get(reverse("prevention:graph")).status_code == 403
 
 
@@ -178,10 +178,10 @@ def test_knox_finds_planted_near_repeats_and_not_shuffled_ones(territories):
     assert result.p[0, 0] > 0.05
 
 
-def test_the_sector_digest_announces_pairs_turned_active(territories, account, settings):
+def test_the_sector_digest_announces_pairs_turned_active(territories, make_user, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    coordinator = account(Role.CSPA_COORDINATOR, sector="paris-18", email="coord18@example.org")
-    other = account(Role.CSPA_COORDINATOR, sector="paris-13", email="coord13@example.org")
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18", email="coord18@example.org")
+    other = make_user(Role.CSPA_COORDINATOR, sector="paris-13", email="coord13@example.org")
     for user, code in ((coordinator, "paris-18"), (other, "paris-13")):
         AlertSubscription.objects.create(user=user, sector=Sector.objects.get(code=code))
     monday = date(2026, 3, 2)

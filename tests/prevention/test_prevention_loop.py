@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Partner
+from contrat.computed import ensure_computed_values_fresh
 from contrat.models import Indicator, IndicatorValue
-from contrat.services import ensure_computed_values_fresh
 from prevention import loop
 from prevention.models import Alert, AlertRule, GroupTerritory
 from tests.prevention.conftest import q
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def police(account):
-    return account(
+def police(make_user):
+    return make_user(
         Role.PREVENTION_PARTNER,
         partner="police-municipale",
         arrondissements=[18],
@@ -32,8 +32,8 @@ def police(account):
 
 
 @pytest.fixture
-def school(account):
-    return account(Role.PREVENTION_PARTNER, partner="academie-paris", email="ecoles@example.org")
+def school(make_user):
+    return make_user(Role.PREVENTION_PARTNER, partner="academie-paris", email="ecoles@example.org")
 
 
 def _raise(user, codes=None, now=None):
@@ -80,10 +80,10 @@ def test_acknowledge_close_and_figures(territories, mediator18, police, school):
     assert figures.outcomes["evitee"] == 1
 
 
-def test_a_partner_that_is_not_a_recipient_cannot_acknowledge(territories, mediator18, account):
+def test_a_partner_that_is_not_a_recipient_cannot_acknowledge(territories, mediator18, make_user):
     from django.core.exceptions import PermissionDenied
 
-    outsider = account(Role.PREVENTION_PARTNER, partner="gpis", arrondissements=[18])
+    outsider = make_user(Role.PREVENTION_PARTNER, partner="gpis", arrondissements=[18])
     alert = _raise(mediator18)
     with pytest.raises(PermissionDenied):
         loop.acknowledge(outsider, alert, [])
@@ -126,9 +126,9 @@ def test_a_mediator_cannot_raise_an_alert_outside_its_territory(client, territor
     assert not Alert.objects.exists()
 
 
-def test_analysts_see_figures_not_alerts(client, territories, account, mediator18):
+def test_analysts_see_figures_not_alerts(client, territories, make_user, mediator18):
     _raise(mediator18)
-    client.force_login(account(Role.ANALYST))
+    client.force_login(make_user(Role.ANALYST))
     assert client.get(reverse("prevention:alerts")).status_code == 403
     response = client.get(reverse("prevention:figures"))
     assert response.status_code == 200

@@ -77,16 +77,16 @@ def test_an_h3_cell_places_the_event_in_its_quartier(client, territories, mediat
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.CONTRACT_PILOT, Role.CASE_AGENT])
-def test_other_roles_cannot_see_or_enter_events(client, territories, account, role):
-    client.force_login(account(role))
+def test_other_roles_cannot_see_or_enter_events(client, territories, make_user, role):
+    client.force_login(make_user(role))
     assert client.get(reverse("prevention:events")).status_code == 403
     assert client.post(reverse("prevention:events"), form_data()).status_code == 403
 
 
-def test_a_coordinator_reads_its_sector_but_cannot_enter(client, territories, account):
+def test_a_coordinator_reads_its_sector_but_cannot_enter(client, territories, make_user):
     make_event([q(18), q(19)], date.today())
     make_event([q(13), q(14)], date.today(), arrondissement=13)
-    coordinator = account(Role.CSPA_COORDINATOR, sector="paris-18")
+    coordinator = make_user(Role.CSPA_COORDINATOR, sector="paris-18")
     client.force_login(coordinator)
     response = client.get(reverse("prevention:events"))
     assert response.status_code == 200
@@ -163,8 +163,8 @@ def test_api_refuses_unknown_fields(client, territories, mediator18):
     assert client.get(url, **headers).json()["results"][0]["weapon"] == "couteau"
 
 
-def test_api_refuses_roles_without_the_register(client, territories, account):
-    token = Token.objects.create(user=account(Role.ANALYST))
+def test_api_refuses_roles_without_the_register(client, territories, make_user):
+    token = Token.objects.create(user=make_user(Role.ANALYST))
     response = client.get(reverse("prevention:api-events"), HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 403
 

@@ -96,3 +96,9 @@ def make_agent(make_user):
         return make_user(role, desk=desk_code, first_name="Agent", last_name=desk_code, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def agent(make_agent):
+    """A case agent of the 11th district municipal police's desk ("pm-11")."""
+    return make_agent("pm-11")

@@ -24,11 +24,6 @@ from traitement import services
 from traitement.models import Case
 
 
-@pytest.fixture
-def agent(make_agent):
-    return make_agent("pm-11", username="agent.pm11")
-
-
 def jpeg(width=1200, height=800) -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (30, 90, 160)).save(out, format="JPEG")

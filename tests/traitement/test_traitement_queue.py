@@ -13,11 +13,6 @@ from traitement.choices import ClosingReason
 from traitement.models import Case
 
 
-@pytest.fixture
-def agent(make_agent):
-    return make_agent("pm-11")
-
-
 def desk_cases():
     return Case.objects.filter(desk__code="pm-11")
 

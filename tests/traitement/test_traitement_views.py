@@ -15,11 +15,6 @@ from traitement.models import Case
 
 
 @pytest.fixture
-def agent(make_agent):
-    return make_agent("pm-11", username="agent.pm11")
-
-
-@pytest.fixture
 def noise(file_at):
     return file_at("bruit-rue", arrondissement=11, email="riveraine@example.org")
 

@@ -18,11 +18,6 @@ from traitement.choices import ClosingReason, EventKind
 from traitement.models import Case
 
 
-@pytest.fixture
-def agent(make_agent):
-    return make_agent("pm-11")
-
-
 def drive(case, agent, status):
     """Bring a fresh case to `status` through the legal path."""
     path = {

@@ -1,4 +1,4 @@
-"""Directory services and accounts for the victims' tests."""
+"""Directory services and a victim support worker for the victims' tests."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import itertools
 from datetime import time
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.models import Desk, Profile
+from accounts.choices import Role
 from victimes.choices import AreaType, Reach
 from victimes.models import (
     Attribute,
@@ -68,22 +67,6 @@ def make_service(paris):
 
 
 @pytest.fixture
-def account(paris):
-    """account(role, desk="pav-accueil", sector=None) -> User."""
-
-    def make(role, *, desk=None, sector=None):
-        from territory.models import Sector
-
-        user = get_user_model().objects.create_user(f"{role}-victimes-{next(_counter)}")
-        desk_obj = Desk.objects.get(code=desk) if desk else None
-        Profile.objects.create(
-            user=user,
-            role=role,
-            desk=desk_obj,
-            partner=desk_obj.partner if desk_obj else None,
-            sector=Sector.objects.get(code=sector) if sector else None,
-        )
-        user.refresh_from_db()
-        return user
-
-    return make
+def worker(make_user):
+    """A victim support worker of the victims' reception desk ("pav-accueil")."""
+    return make_user(Role.VICTIM_SUPPORT, desk="pav-accueil")

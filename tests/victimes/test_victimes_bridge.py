@@ -31,11 +31,6 @@ def report(client, category, consent):
     return Complaint.objects.order_by("-pk").first()
 
 
-@pytest.fixture
-def worker(account):
-    return account(Role.VICTIM_SUPPORT, desk="pav-accueil")
-
-
 def test_new_categories_are_sensitive_and_routed_to_the_commissariat(paris):
     for code in (
         "discrimination",
@@ -80,15 +75,15 @@ def test_consent_is_ignored_for_a_category_that_is_not_sensitive(client, worker)
     assert not Case.objects.get(complaint=complaint).copy_desks.exists()
 
 
-def test_other_roles_and_other_desks_never_read_the_copy(client, account):
+def test_other_roles_and_other_desks_never_read_the_copy(client, make_user):
     complaint = report(client, "harcelement-rue-jour", consent=True)
     url = reverse("victimes:case", args=[complaint.reference])
-    other_desk = account(Role.VICTIM_SUPPORT, desk="ville-solidarites")
+    other_desk = make_user(Role.VICTIM_SUPPORT, desk="ville-solidarites")
     staff = Client()
     staff.force_login(other_desk)
     assert staff.get(url).status_code == 404
     for role in (Role.ANALYST, Role.CONTRACT_PILOT, Role.ADMINISTRATOR):
-        staff.force_login(account(role))
+        staff.force_login(make_user(role))
         assert staff.get(url).status_code == 403
 
 

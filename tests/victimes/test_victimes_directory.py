@@ -66,7 +66,7 @@ def test_validity_cutoff_counts_months():
 
 
 def test_a_stale_service_is_hidden_from_the_public_and_flagged_for_admins(
-    make_service, account, client
+    make_service, make_user, client
 ):
     old = timezone.localdate() - timedelta(days=400)
     stale = make_service("Permanence pas revue", checked=old)
@@ -75,14 +75,14 @@ def test_a_stale_service_is_hidden_from_the_public_and_flagged_for_admins(
     assert stale not in Service.objects.public() and fresh in Service.objects.public()
     with override_settings(CPPS_RESSOURCES_VALIDITE_MOIS=24):
         assert stale in Service.objects.public()
-    client.force_login(account(Role.ADMINISTRATOR))
+    client.force_login(make_user(Role.ADMINISTRATOR))
     page = client.get(reverse("admin:victimes_service_changelist"), {"verification": "a-verifier"})
     assert page.status_code == 200
     assert "Permanence pas revue" in page.text and "Permanence revue<" not in page.text
     assert "à vérifier" in page.text
 
 
-def test_the_directory_admin_is_for_administrators_only(account, client):
-    client.force_login(account(Role.VICTIM_SUPPORT, desk="pav-accueil"))
+def test_the_directory_admin_is_for_administrators_only(make_user, client):
+    client.force_login(make_user(Role.VICTIM_SUPPORT, desk="pav-accueil"))
     page = client.get(reverse("admin:victimes_service_changelist"))
     assert page.status_code == 302 and reverse("admin:login") in page["Location"]

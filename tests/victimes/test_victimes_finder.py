@@ -12,8 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from victimes.choices import AreaType
+from accounts.choices import Role
+from victimes.choices import AreaType, Relevance
 from victimes.finder import FinderQuery, find
+from victimes.models import Attribute
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -43,6 +45,53 @@ def test_danger_puts_17_112_114_first_then_national_lines_then_local(make_servic
 def test_no_danger_no_emergency_numbers(paris):
     answer = find(FinderQuery(("mineur-en-danger",), "moins-18", None, danger=False))
     assert answer.emergency == [] and any("119" in n for n in names(answer.national))
+
+
+LINE_3919 = "Violences Femmes Info — 3919"
+LINE_116006 = "Aide aux victimes — 116 006"
+
+
+def national_lines(*situations):
+    return names(find(FinderQuery(situations, "25-59", 18), moment=MONDAY_10H).national)
+
+
+def test_for_domestic_violence_the_3919_comes_before_the_generalist_116_006(paris):
+    lines = national_lines("violences-conjugales")
+    # By name the 116 006 would come first: the order comes from the fixture's relevance.
+    assert LINE_116006 < LINE_3919
+    assert lines.index(LINE_3919) < lines.index(LINE_116006)
+    # A situation for which neither is specialised keeps the name order.
+    lines = national_lines("harcelement-rue")
+    assert lines.index(LINE_116006) < lines.index(LINE_3919)
+
+
+def test_the_relevance_per_situation_is_data_set_in_the_admin(paris, make_user, client):
+    def link(line, situation):
+        return Attribute.objects.get(service__name=line, taxonomy_term__code=situation)
+
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    page = client.get(
+        reverse(
+            "admin:victimes_service_change",
+            args=[link(LINE_3919, "violences-sexuelles").service_id],
+        )
+    )
+    assert page.status_code == 200 and 'name="attributes-0-relevance"' in page.text
+    assert "spécialisé dans cette situation" in page.text
+    assert national_lines("violences-sexuelles")[:1] == [LINE_3919]
+    for line, relevance in ((LINE_3919, Relevance.GENERAL), (LINE_116006, Relevance.SPECIALISED)):
+        attribute = link(line, "violences-sexuelles")
+        attribute.relevance = relevance
+        attribute.save()  # as the admin does: the directory's version moves
+    lines = national_lines("violences-sexuelles")
+    assert lines[0] == LINE_116006 and lines[-1] == LINE_3919
+    # Another situation of the same lines is unchanged; with several situations a line
+    # ranks by its best relevance among them (equals by name).
+    lines = national_lines("violences-conjugales")
+    assert lines.index(LINE_3919) < lines.index(LINE_116006)
+    lines = national_lines("mineur-en-danger", "violences-sexuelles")
+    assert lines[:2] == [LINE_116006, "Allô Enfance en Danger — 119"]
+    assert lines[-1] == LINE_3919
 
 
 def test_local_services_fit_situation_age_and_area_open_now_first(make_service):

@@ -41,9 +41,9 @@ def test_cells_count_reachable_services_and_night_and_weekend(make_service):
     assert data["national"][situation] >= 2  # 3919, 116 006…
 
 
-def test_page_and_csv_for_coordinators_and_pilots_not_case_agents(client, account, make_service):
+def test_page_and_csv_for_coordinators_and_pilots_not_case_agents(client, make_user, make_service):
     make_service("Jour, 18e", situations=("victime-rixe",), area=(AreaType.ARRONDISSEMENT, "18"))
-    client.force_login(account(Role.CSPA_COORDINATOR, sector="paris-18"))
+    client.force_login(make_user(Role.CSPA_COORDINATOR, sector="paris-18"))
     page = client.get(reverse("victimes:gaps"))
     assert page.status_code == 200 and 'class="empty"' in page.text
     export = client.get(reverse("victimes:gaps-csv"))
@@ -53,9 +53,9 @@ def test_page_and_csv_for_coordinators_and_pilots_not_case_agents(client, accoun
     assert ["Paris 18e" in r[0] and r[1] == "Victime de rixe" and r[2] == "1" for r in rows].count(
         True
     ) == 1
-    client.force_login(account(Role.CONTRACT_PILOT))
+    client.force_login(make_user(Role.CONTRACT_PILOT))
     assert client.get(reverse("victimes:gaps")).status_code == 200
-    client.force_login(account(Role.CASE_AGENT, desk="pm-18"))
+    client.force_login(make_user(Role.CASE_AGENT, desk="pm-18"))
     assert client.get(reverse("victimes:gaps")).status_code == 403
     assert client.get(reverse("victimes:gaps-csv")).status_code == 403
     client.logout()

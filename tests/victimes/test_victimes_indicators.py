@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Desk, Partner
 from contrat.choices import Direction, IndicatorSource
+from contrat.computed import refresh_computed_values
 from contrat.models import Indicator, IndicatorValue, Priority
-from contrat.services import refresh_computed_values
 from territory.models import Arrondissement, Sector
 from victimes.indicators import compute, published_share
 from victimes.models import OrientationRecord, TaxonomyTerm

@@ -27,11 +27,6 @@ def isc_desk(paris):
     return desk
 
 
-@pytest.fixture
-def worker(account):
-    return account(Role.VICTIM_SUPPORT, desk="pav-accueil")
-
-
 def _record(desk, day=date(2026, 3, 2), **fields):
     r = OrientationRecord.objects.create(
         day=day, desk=desk, role="victime", age_band="25-59", referred_by="police", **fields
@@ -113,12 +108,12 @@ def test_a_days_tally_in_one_form(client, worker):
     ]
 
 
-def test_who_sees_and_enters_records(client, account, worker, isc_desk):
+def test_who_sees_and_enters_records(client, make_user, worker, isc_desk):
     own, other = _record(Desk.objects.get(code="pav-accueil")), _record(isc_desk)
     client.force_login(worker)
     listing = client.get(reverse("victimes-api:orientations")).json()
     assert [r["id"] for r in listing["results"]] == [own.pk]
-    admin = account(Role.ADMINISTRATOR)
+    admin = make_user(Role.ADMINISTRATOR)
     client.force_login(admin)
     assert {
         r["id"] for r in client.get(reverse("victimes-api:orientations")).json()["results"]
@@ -129,7 +124,7 @@ def test_who_sees_and_enters_records(client, account, worker, isc_desk):
     assert client.get(reverse("victimes:orientations")).status_code == 200
     assert client.get(reverse("victimes:tally")).status_code == 403  # no desk of their own
     for role in (Role.CASE_AGENT, Role.ANALYST, Role.CSPA_COORDINATOR, Role.CONTRACT_PILOT):
-        user = account(
+        user = make_user(
             role,
             desk="pm-18" if role == Role.CASE_AGENT else None,
             sector="paris-18" if role == Role.CSPA_COORDINATOR else None,
@@ -137,7 +132,7 @@ def test_who_sees_and_enters_records(client, account, worker, isc_desk):
         client.force_login(user)
         assert client.get(reverse("victimes:orientations")).status_code == 403
         assert client.get(reverse("victimes-api:orientations")).status_code == 403
-    no_desk = account(Role.VICTIM_SUPPORT)
+    no_desk = make_user(Role.VICTIM_SUPPORT)
     client.force_login(no_desk)
     assert client.post(reverse("victimes:orientations"), {}).status_code == 403
     client.logout()

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from victimes.choices import AreaType, LocationType, Reach, ServiceStatus
+from victimes.choices import AreaType, LocationType, Reach, Relevance, ServiceStatus
 
 
 def _id():
@@ -405,6 +405,17 @@ class Attribute(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
     taxonomy_term = models.ForeignKey(
         TaxonomyTerm, on_delete=models.CASCADE, related_name="attributes"
+    )
+    # cpps extension (HSDS's attribute has no ranking): ordered data, not code, so that an
+    # administrator can put a specialised line before a generalist one for a situation.
+    relevance = models.PositiveSmallIntegerField(
+        _("pertinence"),
+        choices=Relevance.choices,
+        default=Relevance.SUITED,
+        help_text=_(
+            "Pour cette situation, l'orientation propose d'abord les lignes nationales les plus "
+            "pertinentes (une ligne spécialisée avant une ligne généraliste)."
+        ),
     )
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.audit import log_event
 from accounts.choices import AuditAction
-from contrat import exchange, importer, services
+from contrat import computed, exchange, importer
 
 
 class Command(BaseCommand):
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Import terminé : %(summary)s.") % {"summary": report.summary()})
 
     def handle_refresh(self, options):
-        stored = services.refresh_computed_values(options["annee"])
+        stored = computed.refresh_computed_values(options["annee"])
         self.stdout.write(
             _("Indicateurs calculés : %(count)d valeur(s) à jour.") % {"count": stored}
         )
