@@ -24,6 +24,16 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True)
+def _territory_version_checked():
+    """A test's rolled-back territory edits leave no index behind (a process trusts its index
+    for a few seconds, `territory.services.VERSION_CHECK_SECONDS`): each test checks the
+    version once, as a process does after that delay."""
+    from territory import services
+
+    services._cached.pop("checked_until", None)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate-limit counters live in Django's cache: each test starts with none spent."""
     from django.core.cache import cache
