@@ -6,6 +6,7 @@ referentials), one partner account with a REST API token, one Open311 key
 (`cpps apikey create`); then a gunicorn server on a free port of 127.0.0.1 receives:
 
 * baseline: a few hundred complaints sent one at a time (concurrency 1), same mix;
+* warm-up: --warmup-requests complaints (default 200) at full concurrency, not timed;
 * load: N complaints (default 10,000), half through the REST API (JSON, token, a unique
   `external_id` each), half through Open311 (form-encoded, api_key, a unique marker in the
   description since GeoReport v2 has no client id), from C client threads (default 32);
@@ -13,6 +14,11 @@ referentials), one partner account with a REST API token, one Open311 key
   to the same gunicorn running a minimal Django view that inserts one row into the same
   complaint table (bench/minimal_settings.py, bench/minimal_urls.py; not in cpps's URLs).
   Targets: intake throughput ≥ 1/3 of it, server CPU ≤ 8 ms per complaint.
+
+Server CPU per request is measured the same way on both servers: the CPU of the gunicorn
+master and workers (/proc) over the measured phase only, after the same warm-up, so that the
+workers' start (imports, first queries, the territory index) is not spread over the requests;
+the older whole-life figure is kept as `server_cpu_ms_per_request_whole_life`.
 
 No retries: every answer is counted as it came (2xx, 4xx, 5xx, transport error). Afterwards the
 database is checked: every 2xx reference stored exactly once under its own id or marker, no
@@ -23,6 +29,7 @@ when a check fails (5xx, lost or duplicated complaints).
 
     .venv/bin/python bench/load_intake.py [--requests N] [--concurrency C] [--db sqlite,postgresql]
         [--database-url postgres://postgres@127.0.0.1:5432] [--workers 4] [--threads 1]
+        [--baseline-requests 200] [--warmup-requests 200]
 """
 
 from __future__ import annotations
@@ -55,6 +62,11 @@ DATA_DIR = Path(os.environ.get("CPPS_DATA_DIR") or ROOT.parent / "shared" / "dat
 GEO_DIR = Path(os.environ.get("CPPS_GEO_DIR") or DATA_DIR / "geo")
 PG_SERVER = os.environ.get("CPPS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 HOST = "127.0.0.1"
+CPU_METHOD = (
+    "server CPU (master + workers, /proc) over the measured phase only, after the same "
+    "warm-up (--warmup-requests at full concurrency) on both servers; the whole-life figure "
+    "(workers' start included) is *_whole_life"
+)
 API_PATH = "/api/v1/doleances/"
 OPEN311_PATH = "/open311/v2/requests.json"
 PARTNER_USERNAME = "systeme.charge"
@@ -195,6 +207,27 @@ def children_cpu_seconds() -> float:
     stopped (the master reaps its workers, we reap the master)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu_seconds(server: Server) -> float:
+    """CPU used so far by the running server: its master and workers (the processes of its
+    session, /proc), with what they reaped (a worker restarted). Read before and after a
+    phase, the difference is the phase's CPU, without the workers' start (imports, the
+    territory index, the first queries) that a whole-life measure spreads over the requests."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        # After the command's closing parenthesis: state, ppid, pgrp, session, ... (man 5 proc)
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == server.process.pid:
+            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
 
 
 def start_server(env: dict, args, log_path: Path) -> Server:
@@ -531,6 +564,8 @@ def run_database(db: str, args, workdir: Path) -> dict:
         # The server runs the code next to this script, whatever checkout the venv points to.
         PYTHONPATH=str(ROOT),
         CPPS_DEBUG="false",  # as in production: no SQL kept in memory, no debug pages
+        # Required with debug off (check cpps.E001); a throwaway one for the run.
+        CPPS_SECRET_KEY=os.environ.get("CPPS_SECRET_KEY") or secrets.token_urlsafe(50),
         CPPS_LOG_LEVEL="WARNING",
         CPPS_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         DJANGO_SETTINGS_MODULE="cpps.settings",
@@ -560,7 +595,12 @@ def run_database(db: str, args, workdir: Path) -> dict:
             catalogue = Catalogue.fetch(server.port)
             baseline_jobs = build_jobs(args.baseline_requests, 0, tag, catalogue, credentials, rng)
             load_jobs = build_jobs(
-                args.requests, args.baseline_requests, tag, catalogue, credentials, rng
+                args.warmup_requests + args.requests,
+                args.baseline_requests,
+                tag,
+                catalogue,
+                credentials,
+                rng,
             )
             baseline = run_phase(server.port, baseline_jobs, 1, args.max_seconds)
             print(
@@ -568,7 +608,12 @@ def run_database(db: str, args, workdir: Path) -> dict:
                 f"{baseline.seconds:.1f} s",
                 flush=True,
             )
+            warm_jobs = load_jobs[: args.warmup_requests]
+            load_jobs = load_jobs[args.warmup_requests :]
+            warm_up = run_phase(server.port, warm_jobs, args.concurrency, args.max_seconds)
+            warm_cpu = server_cpu_seconds(server)
             load = run_phase(server.port, load_jobs, args.concurrency, args.max_seconds)
+            warm_cpu = server_cpu_seconds(server) - warm_cpu
             print(
                 f"{db} : {len(load_jobs)} requêtes ({args.concurrency} clients) en "
                 f"{load.seconds:.1f} s",
@@ -579,7 +624,7 @@ def run_database(db: str, args, workdir: Path) -> dict:
         server_cpu = children_cpu_seconds() - cpu_before
         stored = run_child("verify", env, tag)
         minimal = run_minimal(env, args, var_dir, catalogue, load_jobs)
-        checks = verify([baseline, load], stored)
+        checks = verify([baseline, warm_up, load], stored)
         log = server.log_findings()
         if log["tracebacks"] or log["database_is_locked"]:
             shutil.copy(server.log_path, Path(tempfile.gettempdir()) / f"load_intake-{db}.log")
@@ -594,7 +639,7 @@ def run_database(db: str, args, workdir: Path) -> dict:
         "requests": args.requests,
         "concurrency": args.concurrency,
         "seconds": round(load.seconds, 1),
-        "not_sent": load.not_sent + baseline.not_sent,
+        "not_sent": load.not_sent + baseline.not_sent + warm_up.not_sent,
         **overall,
         "api": figures(load, "api"),
         "open311": figures(load, "open311"),
@@ -606,11 +651,15 @@ def run_database(db: str, args, workdir: Path) -> dict:
         },
         "throughput_ratio": round(overall["throughput_rps"] / base["throughput_rps"], 2),
         # Whether the server was short of CPU or waiting (on locks): cores it kept busy, and
-        # its CPU per request (PostgreSQL's own processes are not counted).
-        "server_cpu_ms_per_request": round(
-            server_cpu * 1000 / (len(baseline.jobs) + len(load.jobs)), 1
+        # its CPU per request (PostgreSQL's own processes are not counted): over the loaded
+        # phase after the warm-up (CPU_METHOD), and over the server's whole life as before.
+        "server_cpu_ms_per_request": round(warm_cpu * 1000 / len(load.jobs), 1),
+        "server_cpu_ms_per_request_whole_life": round(
+            server_cpu * 1000 / (len(baseline.jobs) + len(warm_up.jobs) + len(load.jobs)), 1
         ),
-        "server_cores_used": round(server_cpu / (baseline.seconds + load.seconds), 2),
+        "cpu_method": CPU_METHOD,
+        "warmup_requests": len(warm_up.jobs),
+        "server_cores_used": round(warm_cpu / load.seconds, 2),
         "checks": checks,
         "server_log": log,
         "minimal_view": minimal,
@@ -627,6 +676,7 @@ def run_database(db: str, args, workdir: Path) -> dict:
         and overall["http_5xx"] == 0
         and overall["http_4xx"] == 0
         and overall["transport_errors"] == 0
+        and all(r is not None and r.status is not None and r.status < 300 for r in warm_up.results)
         and base["http_5xx"] + base["http_4xx"] + base["transport_errors"] == 0
     )
     return result
@@ -655,15 +705,31 @@ def run_minimal(env: dict, args, var_dir: Path, catalogue: Catalogue, jobs: list
             Job("api", payload["external_id"], "/minimal/", json.dumps(payload).encode(), headers)
         )
     minimal_env = dict(env, DJANGO_SETTINGS_MODULE="bench.minimal_settings")
+    warm_jobs = [
+        Job(
+            "api",
+            f"{tag}-w{n}",
+            "/minimal/",
+            job.body.replace(tag.encode(), b"w" + tag.encode()),
+            headers,
+        )
+        for n, job in enumerate(minimal_jobs[: args.warmup_requests])
+    ]
     cpu_before = children_cpu_seconds()
     server = start_server(minimal_env, args, var_dir / "minimal-server.log")
     try:
+        run_phase(server.port, warm_jobs, args.concurrency, args.max_seconds)
+        warm_cpu = server_cpu_seconds(server)
         phase = run_phase(server.port, minimal_jobs, args.concurrency, args.max_seconds)
+        warm_cpu = server_cpu_seconds(server) - warm_cpu
     finally:
         server.stop()
     cpu = children_cpu_seconds() - cpu_before
     result = figures(phase, None)
-    result["server_cpu_ms_per_request"] = round(cpu * 1000 / len(minimal_jobs), 1)
+    result["server_cpu_ms_per_request"] = round(warm_cpu * 1000 / len(minimal_jobs), 1)
+    result["server_cpu_ms_per_request_whole_life"] = round(
+        cpu * 1000 / (len(warm_jobs) + len(minimal_jobs)), 1
+    )
     return result
 
 
@@ -686,8 +752,9 @@ def describe(db: str, r: dict) -> str:
             line("open311", r["open311"]),
             f"  séquentiel : {r['baseline_sequential']['throughput_rps']} req/s → rapport "
             f"{r['throughput_ratio']} sous charge",
-            f"  serveur : {r['server_cpu_ms_per_request']} ms de CPU par requête, "
-            f"{r['server_cores_used']} cœur(s) occupé(s) en moyenne",
+            f"  serveur : {r['server_cpu_ms_per_request']} ms de CPU par requête après "
+            f"échauffement ({r['server_cpu_ms_per_request_whole_life']} ms sur toute la vie du "
+            f"serveur), {r['server_cores_used']} cœur(s) occupé(s) en moyenne",
             f"  vue minimale (une ligne insérée, même serveur) : "
             f"{r['minimal_view']['throughput_rps']} req/s, "
             f"{r['minimal_view']['server_cpu_ms_per_request']} ms de CPU par requête ; "
@@ -719,6 +786,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--baseline-requests", type=int, default=200)
+    parser.add_argument(
+        "--warmup-requests",
+        type=int,
+        default=200,
+        help="sent at full concurrency before the measured phase, to both servers",
+    )
     parser.add_argument("--max-seconds", type=float, default=3600.0, help="per phase")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()

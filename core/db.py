@@ -10,6 +10,9 @@ from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
 
 BATCH_SIZE = 10_000
+# Below this many rows, PostgreSQL gets INSERTs rather than a COPY: a COPY costs two round
+# trips (start, then data), which an intake writing one case and one event pays twice.
+COPY_MIN_ROWS = 100
 _INTEGERS = (
     "IntegerField", "SmallIntegerField", "BigIntegerField", "PositiveIntegerField",
     "PositiveSmallIntegerField", "PositiveBigIntegerField", "AutoField", "SmallAutoField",
@@ -27,7 +30,7 @@ _UNCHANGED_TYPES = {
 
 def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH_SIZE) -> int:
     """INSERT rows given as {attname: value} ("desk_id", not "desk"): one statement compiled
-    once and run by executemany, or on PostgreSQL one COPY.
+    once and run by executemany, or on PostgreSQL one COPY (from COPY_MIN_ROWS rows).
 
     A field a row leaves out takes its default (auto_now fields: now), evaluated once for the
     call. Values are prepared as the ORM prepares them (`get_db_prep_save`: the backend's
@@ -37,6 +40,8 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH
     (about thirty rows of a wide model) do not apply. Auto-incremented primary keys are left
     to the database; as with `bulk_create`, no signal is sent. Returns the number of rows.
     """
+    if not rows:  # no round trip for nothing (e.g. a case without copies)
+        return 0
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
     unknown = {name for row in rows[:1] for name in row} - {f.attname for f in fields}
@@ -61,7 +66,7 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH
         )
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
             # COPY: one stream for all the rows, several times faster than row-by-row INSERTs.
             # It goes to psycopg's cursor directly: its errors (a statement timeout, a lost
             # connection) are wrapped as Django's, like any query's, so callers see a

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -251,12 +252,20 @@ def find_existing(source: str, external_id: str) -> Complaint | None:
     return Complaint.objects.filter(source=source, external_id=external_id).first()
 
 
-def file_complaint(data: ComplaintInput) -> Complaint:
-    """Validate, locate and store one complaint with its contact and photos; then signal it.
+@dataclass(frozen=True)
+class CheckedInput:
+    """An input that passed every check, with its place and its cleaned photos: what
+    `file_complaint` stores. Checking needs no transaction: a caller that opens one around
+    the filing checks first, so that no write lock (SQLite's is taken at BEGIN) is held
+    while the input is validated and located."""
 
-    Raises IntakeError with French messages; stores nothing in that case. A repeated
-    (source, external_id) returns the complaint already stored instead of a second copy.
-    """
+    data: ComplaintInput
+    where: ResolvedLocation
+    photos: list
+
+
+def check_complaint(data: ComplaintInput) -> CheckedInput:
+    """Validate and locate an input, clean its photos; IntakeError (French) otherwise."""
     errors = validate_input(data)
     cleaned_photos = []
     for upload in data.photos:
@@ -270,6 +279,22 @@ def file_complaint(data: ComplaintInput) -> Complaint:
             errors["location"] = [where]
     if errors:
         raise IntakeError(errors)
+    return CheckedInput(data, where, cleaned_photos)
+
+
+def file_complaint(
+    data: ComplaintInput | CheckedInput, within: Callable[[Complaint], None] | None = None
+) -> Complaint:
+    """Validate, locate and store one complaint with its contact and photos; then signal it.
+
+    Raises IntakeError with French messages; stores nothing in that case. A repeated
+    (source, external_id) returns the complaint already stored instead of a second copy.
+    `within`, if given, is called with a new complaint inside the transaction that stores it
+    (what a channel stores along with it, its answer built before the commit): a caller
+    needs no transaction of its own around this one, nor its savepoint.
+    """
+    checked = data if isinstance(data, CheckedInput) else check_complaint(data)
+    data, where = checked.data, checked.where
     existing = _earlier(data)
     if existing:
         return existing
@@ -294,7 +319,7 @@ def file_complaint(data: ComplaintInput) -> Complaint:
                     consent_victim_support=data.contact.consent_victim_support
                     and data.category.is_sensitive,
                 )
-            for photo in cleaned_photos:
+            for photo in checked.photos:
                 stored = Photo(
                     complaint=complaint,
                     sha256=photo.sha256,
@@ -307,6 +332,8 @@ def file_complaint(data: ComplaintInput) -> Complaint:
             complaint_filed.send(sender=Complaint, complaint=complaint)
             if data.retry:
                 remember(data.retry, complaint)
+            if within is not None:
+                within(complaint)
             if data.deadline is not None and time.monotonic() > data.deadline:
                 raise IntakeDeadlineExceeded("intake past its deadline: rolled back")
     except IntegrityError:
@@ -334,8 +361,11 @@ def _bound_statements(deadline: float | None) -> None:
     """On PostgreSQL, no statement or lock wait of this transaction outlasts the deadline."""
     if deadline is None or connection.vendor != "postgresql":
         return
-    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    remaining_ms = str(max(1, int((deadline - time.monotonic()) * 1000)))
     with connection.cursor() as cursor:
-        # SET LOCAL ends with the transaction; the values are integers we computed.
-        cursor.execute(f"SET LOCAL statement_timeout = {remaining_ms}")
-        cursor.execute(f"SET LOCAL lock_timeout = {remaining_ms}")
+        # Local to the transaction (SET LOCAL), both in one round trip.
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true), "
+            "set_config('lock_timeout', %s, true)",
+            [remaining_ms, remaining_ms],
+        )

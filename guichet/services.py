@@ -8,6 +8,7 @@ from datetime import timedelta
 import h3.api.basic_int as h3
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _lazy
@@ -41,18 +42,24 @@ def intake_errors(data: ComplaintInput) -> dict[str, list[str]]:
 
 
 def send_confirmation_email(complaint: Complaint, email: str, tracking_url: str) -> bool:
-    """Send the French acknowledgement; False (logged) when the mail server refuses it.
+    """Send the French acknowledgement; False (logged) when it could not be handed over.
 
-    The complaint is stored before this is called: a mail failure must not lose it, the page
-    then tells the resident to keep the link shown on screen.
+    The complaint is stored before this is called: a mail failure must not lose it nor turn
+    into an error page; the page then tells the resident to keep the link shown on screen.
+    With the mail queue (`operations.mail`, the setting) the message is a row written here
+    and delivered by the worker, which retries when the mail server refuses: what can fail
+    here is that write (DatabaseError); a transport used directly fails with OSError.
     """
     context = {"complaint": complaint, "tracking_url": tracking_url}
     subject = render_to_string("guichet/email/confirmation_subject.txt", context).strip()
     body = render_to_string("guichet/email/confirmation_body.txt", context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-    except OSError:
-        logger.exception("confirmation e-mail for %s not sent", complaint.reference)
+    except (OSError, DatabaseError) as exc:
+        # The class only: a server's message may quote the address.
+        logger.warning(
+            "confirmation e-mail for %s not sent (%s)", complaint.reference, type(exc).__name__
+        )
         return False
     return True
 

@@ -7,8 +7,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -93,19 +92,21 @@ def _count_request(key: ApiKey) -> None:
     """Fixed one-minute window: the n-th request of the minute beyond the limit gets a 429."""
     now = timezone.now()
     window = now.replace(second=0, microsecond=0)
-    with transaction.atomic():
-        windows = ApiKeyWindow.objects.filter(api_key=key, window_start=window)
-        if not windows.update(count=F("count") + 1):
+    count = _increment(key, window)
+    if count is None:  # the minute's first request
+        with transaction.atomic():
             try:
                 with transaction.atomic():
                     ApiKeyWindow.objects.create(api_key=key, window_start=window, count=1)
+                count = 1
             except IntegrityError:
                 # Another worker opened the window first.
-                windows.update(count=F("count") + 1)
+                count = _increment(key, window)
             ApiKeyWindow.objects.filter(
                 api_key=key, window_start__lt=window - timedelta(minutes=1)
             ).delete()
-        count = windows.values_list("count", flat=True).get()
+    # Shown to the minute (`cpps apikey list`): written at most once a minute, not per request.
+    if key.last_used_at is None or now - key.last_used_at >= timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     if count > key.rate_limit_per_minute:
         raise Open311Error(
@@ -114,3 +115,19 @@ def _count_request(key: ApiKey) -> None:
             % {"n": key.rate_limit_per_minute},
             retry_after=60 - now.second,
         )
+
+
+def _increment(key: ApiKey, window) -> int | None:
+    """Count one request in the key's window and return the window's count, in one statement
+    (PostgreSQL, SQLite ≥ 3.35); None when the window has no row yet."""
+    q = connection.ops.quote_name
+    table, count = q(ApiKeyWindow._meta.db_table), q("count")
+    start = ApiKeyWindow._meta.get_field("window_start").get_db_prep_value(window, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 "  # noqa: S608 (our own names)
+            f"WHERE {q('api_key_id')} = %s AND {q('window_start')} = %s RETURNING {count}",
+            [key.pk, start],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -13,7 +13,6 @@ import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,7 +23,13 @@ from core.dates import in_range, out_of_range_message
 from doleances.choices import Channel, Status
 from doleances.idempotency import RetryKey
 from doleances.models import Category, Complaint
-from doleances.services import ComplaintInput, ContactInput, IntakeError, file_complaint
+from doleances.services import (
+    ComplaintInput,
+    ContactInput,
+    IntakeError,
+    check_complaint,
+    file_complaint,
+)
 from open311.attributes import clean_attributes
 from open311.choices import open311_status
 from open311.errors import Open311Error
@@ -187,14 +192,15 @@ def submit_request(
         retry=retry,
         deadline=deadline,
     )
+
+    def store_attributes(complaint):  # in the complaint's transaction; a retry's has them
+        RequestAttributes.objects.create(
+            complaint=complaint, api_key=key, values=values, address_id=data["address_id"]
+        )
+
     try:
-        with transaction.atomic():
-            complaint = file_complaint(intake)
-            # A retry's complaint already has its attributes.
-            RequestAttributes.objects.get_or_create(
-                complaint=complaint,
-                defaults={"api_key": key, "values": values, "address_id": data["address_id"]},
-            )
+        # Checked before the transaction opens: no write lock held meanwhile (SQLite).
+        complaint = file_complaint(check_complaint(intake), within=store_attributes)
     except IntakeError as exc:
         raise Open311Error(400, *[m for messages in exc.errors.values() for m in messages]) from exc
     return complaint

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 import h3
@@ -20,6 +21,11 @@ from territory.models import Arrondissement, Quartier, Sector
 
 _cache_lock = threading.Lock()
 _cached: dict = {}
+# How long a process trusts its index without checking the quartiers' version again (a query
+# reading every outline's length: one per request was a tenth of intake's cost). Changes made
+# by this process invalidate the index at once (the loader, the signals below); another
+# process's (a `cpps territory` load) are seen within this delay.
+VERSION_CHECK_SECONDS = 10.0
 
 GEOJSON_LEVELS = ("quartiers", "arrondissements", "secteurs")
 # Beyond this, outlines lose the shape of the territory; a map never needs more.
@@ -85,12 +91,17 @@ def _version() -> tuple:
 
 def territory_index() -> TerritoryIndex:
     """The in-memory index of the loaded quartiers, built once per process and per load."""
+    with _cache_lock:
+        if "index" in _cached and time.monotonic() < _cached.get("checked_until", 0):
+            return _cached["index"]
     version = _version()
     with _cache_lock:
+        _cached["checked_until"] = time.monotonic() + VERSION_CHECK_SECONDS
         if _cached.get("version") != version:
             quartiers = list(Quartier.objects.select_related("arrondissement__sector"))
             polygons = [shapely.from_geojson(q.geometry) for q in quartiers]
             _cached.clear()
+            _cached["checked_until"] = time.monotonic() + VERSION_CHECK_SECONDS
             _cached["index"] = TerritoryIndex(
                 locator=Locator(polygons),
                 quartier_ids=np.array([q.pk for q in quartiers], dtype=np.int64),
@@ -106,7 +117,9 @@ def territory_index() -> TerritoryIndex:
         return _cached["index"]
 
 
-def invalidate_territory_index() -> None:
+def invalidate_territory_index(**kwargs) -> None:
+    """Forget the index and the outlines (also the receiver of the territory models' saves
+    and deletions, connected in TerritoryConfig.ready)."""
     with _cache_lock:
         _cached.clear()
 

@@ -23,6 +23,16 @@ def _fast_password_hasher():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _territory_version_checked():
+    """A test's rolled-back territory edits leave no index behind (a process trusts its index
+    for a few seconds, `territory.services.VERSION_CHECK_SECONDS`): each test checks the
+    version once, as a process does after that delay."""
+    from territory import services
+
+    services._cached.pop("checked_until", None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the Paris referentials once into the test database."""

@@ -31,6 +31,10 @@ def _bridge(complaint) -> CategoryBridge | None:
 
 def copy_to_victim_support(sender, complaint, **kwargs):
     """Receiver of `complaint_filed` (after traitement opened the case)."""
+    # Intake records the consent only for a sensitive category (doleances.services): the
+    # other complaints need no query here.
+    if not complaint.category.is_sensitive:
+        return
     bridge = _bridge(complaint)
     if bridge is None or bridge.copy_desk is None or not bridge.copy_desk.is_active:
         return

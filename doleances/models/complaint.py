@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from doleances.choices import Channel, Precision, Priority, Status
 from territory.models import Arrondissement, Quartier, Sector
 
+# (database, sequence) pairs this process has drawn from: their sequence exists.
+_EXISTING_SEQUENCES: set[tuple[str, str]] = set()
+
 
 class ReferenceCounter(models.Model):
     """Per-year numbers behind human references (DOL-2026-000123), safe under concurrency.
@@ -43,15 +46,21 @@ class ReferenceCounter(models.Model):
     @classmethod
     def _from_sequence(cls, year: int, count: int) -> list[int]:
         name = f"doleances_reference_{int(year)}"
-        try:
+        known = (connection.settings_dict["NAME"], name)
+        if known in _EXISTING_SEQUENCES:  # never dropped: no savepoint to guard the call
             return cls._next_values(name, count)
+        try:
+            with transaction.atomic():
+                numbers = cls._next_values(name, count)
         except ProgrammingError:  # the year's first number: its sequence does not exist yet
             cls._create_sequence(name, year)
-        with connection.cursor() as cursor:
-            # Reading pg_class takes in the other connection's new sequence (this
-            # transaction's catalog view is otherwise kept from its failed lookup).
-            cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [name])
-        return cls._next_values(name, count)
+            with connection.cursor() as cursor:
+                # Reading pg_class takes in the other connection's new sequence (this
+                # transaction's catalog view is otherwise kept from its failed lookup).
+                cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [name])
+            numbers = cls._next_values(name, count)
+        _EXISTING_SEQUENCES.add(known)
+        return numbers
 
     @staticmethod
     def _create_sequence(name: str, year: int) -> None:
@@ -73,7 +82,7 @@ class ReferenceCounter(models.Model):
 
     @staticmethod
     def _next_values(name: str, count: int) -> list[int]:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1", [name, count]
             )

@@ -71,7 +71,8 @@ class ComplaintCreateSerializer(serializers.Serializer):
 
     category = CodeField(
         slug_field="code",
-        queryset=Category.objects.all(),
+        # With its family: the answer names it (`created_representation`).
+        queryset=Category.objects.select_related("family"),
         help_text=_("Code de la catégorie (voir /api/v1/categories/)."),
         error_messages={
             "required": _("Indiquez la catégorie (code, voir /api/v1/categories/)."),
@@ -259,6 +260,53 @@ class ComplaintCreatedSerializer(ComplaintSerializer):
 
     def get_tracking_url(self, complaint) -> str:
         return complaint.tracking_url(self.context["request"])
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def created_representation(complaint: Complaint, quartier, request) -> dict:
+    """What `ComplaintCreatedSerializer` answers for a complaint located on `quartier` (a
+    territory index's, its arrondissement and sector loaded) and whose category has its
+    family loaded — built from those objects in memory, with no query: the serializer was a
+    third of an API filing's cost. tests/guichet/test_guichet_api_created_body.py holds both
+    to the same output."""
+    category = complaint.category
+    arrondissement = quartier.arrondissement
+    sector = arrondissement.sector
+    return {
+        "reference": complaint.reference,
+        "received_at": _DATETIME.to_representation(complaint.received_at),
+        "occurred_at": (
+            _DATETIME.to_representation(complaint.occurred_at) if complaint.occurred_at else None
+        ),
+        "category": {
+            "code": category.code,
+            "label": category.label,
+            "family": {"code": category.family.code, "label": category.family.label},
+        },
+        "status": complaint.status,
+        "status_label": complaint.get_status_display(),
+        "channel": complaint.channel,
+        "channel_label": complaint.get_channel_display(),
+        "priority": complaint.priority,
+        "location": {
+            "latitude": None if complaint.latitude is None else float(complaint.latitude),
+            "longitude": None if complaint.longitude is None else float(complaint.longitude),
+            "precision": complaint.precision,
+            "postal_code": complaint.postal_code,
+            "quartier": {"id": quartier.pk, "code": quartier.insee_code, "name": quartier.name},
+            "arrondissement": {
+                "id": arrondissement.pk,
+                "code": arrondissement.insee_code,
+                "name": arrondissement.name,
+                "number": arrondissement.number,
+            },
+            "sector": {"code": sector.code, "name": sector.name},
+        },
+        "external_id": complaint.external_id,
+        "tracking_url": complaint.tracking_url(request),
+    }
 
 
 class ComplainantSerializer(serializers.Serializer):

@@ -3,9 +3,7 @@
 import time
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,7 +23,7 @@ from accounts.permissions import profile_of, role_of
 from core.api import DETAIL, ERRORS
 from doleances.idempotency import RetryConflict
 from doleances.models import Category, Complaint
-from doleances.services import IntakeError, file_complaint
+from doleances.services import IntakeError, check_complaint, file_complaint
 from guichet.api.errors import PayloadTooLarge, api_exception_handler
 from guichet.api.serializers import (
     CategorySerializer,
@@ -34,8 +32,10 @@ from guichet.api.serializers import (
     ComplaintDetailSerializer,
     ComplaintFilterSerializer,
     ComplaintSerializer,
+    created_representation,
 )
 from guichet.services import retry_key
+from territory.services import territory_index
 from traitement.scope import can_view_personal_data, visible_complaints
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -170,24 +170,39 @@ class ComplaintListCreateView(GuichetAPIView):
         payload.is_valid(raise_exception=True)
         data = payload.to_input(source=api_source(request.user))
         data.deadline = time.monotonic() + settings.CPPS_INTAKE_DEADLINE_SECONDS
-        started = timezone.now()
-        # The answer is built before the commit, from rows read in the same transaction: if
-        # the database fails while it is built, nothing was stored (a 5xx means "not stored").
-        with transaction.atomic():
-            try:
-                data.retry = retry_key(request, f"api:{request.user.pk}")
-                complaint = file_complaint(data)
-            except RetryConflict as exc:
-                raise serializers.ValidationError({"idempotency_key": [str(exc)]}) from exc
-            except IntakeError as exc:
-                raise serializers.ValidationError(exc.errors) from exc
-            complaint = Complaint.objects.select_related(
-                "category__family", "quartier", "arrondissement", "sector"
-            ).get(pk=complaint.pk)
-            body = ComplaintCreatedSerializer(complaint, context={"request": request}).data
+        answer = {}
+
+        def build_answer(complaint):
+            # In the transaction that stores the complaint: if the database fails while the
+            # answer is built, nothing was stored (a 5xx means "not stored").
+            quartier = territory_index().quartiers.get(complaint.quartier_id)
+            answer["body"] = (
+                created_representation(complaint, quartier, request)
+                if quartier is not None
+                else _read_back(complaint, request)
+            )
+
+        try:
+            data.retry = retry_key(request, f"api:{request.user.pk}")
+            # Checked before the transaction opens: no write lock held meanwhile (SQLite).
+            complaint = file_complaint(check_complaint(data), within=build_answer)
+        except RetryConflict as exc:
+            raise serializers.ValidationError({"idempotency_key": [str(exc)]}) from exc
+        except IntakeError as exc:
+            raise serializers.ValidationError(exc.errors) from exc
+        if "body" in answer:
+            return Response(answer["body"], status=status.HTTP_201_CREATED)
         # A retry answers with the complaint stored by an earlier request.
-        created = complaint.created_at >= started
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(_read_back(complaint, request), status=status.HTTP_200_OK)
+
+
+def _read_back(complaint: Complaint, request) -> dict:
+    """The answer from the stored rows: a retry's complaint, or one placed by its postal
+    code only (no quartier in the territory index to name)."""
+    complaint = Complaint.objects.select_related(
+        "category__family", "quartier", "arrondissement", "sector"
+    ).get(pk=complaint.pk)
+    return ComplaintCreatedSerializer(complaint, context={"request": request}).data
 
 
 class ComplaintDetailView(GuichetAPIView):

@@ -1,0 +1,32 @@
+"""What an Open311 filing costs: a bounded number of queries once the process is warm."""
+
+import pytest
+from conftest import REPUBLIQUE, post_request
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from open311.models import ApiKey, RequestAttributes
+
+pytestmark = pytest.mark.django_db
+
+# Key, its minute's count (one UPDATE … RETURNING), service and its attributes, the automatic
+# retry key, BEGIN, statement timeouts (PostgreSQL), reference, complaint, routing revision,
+# case, its copies (this service's rule sends one), event, retry key, request attributes,
+# COMMIT (here a savepoint and its release: the test's transaction is around). SQLite counts
+# its references in a row (three statements instead of one) and has no statement timeout.
+MAX_QUERIES = {"postgresql": 16, "sqlite": 17}
+
+
+def test_an_open311_filing_costs_a_bounded_number_of_queries(client, paris, api_key):
+    def post(text):
+        return post_request(
+            client, api_key=api_key, service_code="depots-sauvages", description=text, **REPUBLIQUE
+        )
+
+    assert post("Premier dépôt").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = post("Deuxième dépôt")
+    assert response.status_code == 200, response.content
+    assert len(queries) <= MAX_QUERIES[connection.vendor], "\n".join(q["sql"][:90] for q in queries)
+    assert RequestAttributes.objects.count() == 2
+    assert ApiKey.objects.get().last_used_at is not None
