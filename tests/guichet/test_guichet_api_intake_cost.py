@@ -5,10 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.choices import Role
 from doleances.models import Complaint
 from guichet.api.serializers import ComplaintCreatedSerializer
-from tests.guichet.test_guichet_api import IN_11E, IN_18E, create, make_user, token_client
+from tests.guichet.test_guichet_api import IN_11E, IN_18E, create
 
 # Statements of one filing once the process is warm (routing table, territory index, the
 # year's reference sequence): the token with its account and profile, the category, the
@@ -17,11 +16,6 @@ from tests.guichet.test_guichet_api import IN_11E, IN_18E, create, make_user, to
 # around). SQLite counts its references in a row (three statements instead of one) and has
 # no statement timeout.
 MAX_QUERIES = {"postgresql": 11, "sqlite": 12}
-
-
-@pytest.fixture
-def partner(paris):
-    return token_client(make_user("systeme.pm11", Role.DESK_SUPERVISOR, "pm-11"))
 
 
 def test_an_api_filing_costs_a_bounded_number_of_queries(partner):

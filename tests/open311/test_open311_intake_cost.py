@@ -1,11 +1,11 @@
 """What an Open311 filing costs: a bounded number of queries once the process is warm."""
 
 import pytest
-from conftest import REPUBLIQUE, post_request
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from open311.models import ApiKey, RequestAttributes
+from tests.open311.conftest import REPUBLIQUE, post_request
 
 pytestmark = pytest.mark.django_db
 
