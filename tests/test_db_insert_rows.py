@@ -89,4 +89,3 @@ def test_reserved_keys_follow_every_key_given_and_are_written_as_such(case):
         assert after > first[-1]
     # A key the database gives afterwards does not collide with the ones written.
     assert CaseEvent.objects.create(case_id=case.pk, kind=EventKind.NOTE).pk > first[-1]
-
