@@ -107,7 +107,8 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH
 
 def reserve_pks(model: type[Model], count: int) -> list[int]:
     """`count` new primary keys of `model`, increasing, for rows then written by `insert_rows`:
-    what `bulk_create` reads back with RETURNING, known before the write.
+    what `bulk_create` reads back with RETURNING, known before the write (the batch intake
+    writes its complaints so, at a fraction of `bulk_create`'s cost: bench/imports.py).
 
     PostgreSQL draws them from the key's sequence. SQLite has no sequence to draw from: the
     keys follow the highest ever given (`sqlite_sequence`, AUTOINCREMENT); this holds because
