@@ -1,11 +1,13 @@
-"""Bulk writes (`insert_rows`, faster than `QuerySet.bulk_create` when nothing is read back)
-and model instances from rows of a query of our own (`instances_from_rows`)."""
+"""Bulk writes (`insert_rows`, faster than `QuerySet.bulk_create`; with `reserve_pks` when the
+new keys are needed) and model instances from rows of a query of our own
+(`instances_from_rows`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Model
 from django.db.models.fields import AutoFieldMixin
 
@@ -26,6 +28,11 @@ _UNCHANGED_TYPES = {
     "FloatField": (float, int),
     **{kind: (int,) for kind in _INTEGERS},
 }
+# Kinds whose prepared values are remembered for the call, by value (a value of any other
+# type than the ones stored unchanged: a date-time, a choices enum, a lazy string): an import
+# stores a few distinct days, one `now` and a handful of choices, and preparing a date-time
+# for SQLite (to UTC, then text) costs more than writing it (bench/imports.py).
+_MEMOISED = frozenset({"DateTimeField", "DateField", "TimeField", *_UNCHANGED_TYPES})
 
 
 def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH_SIZE) -> int:
@@ -38,32 +45,50 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH
     which that would return unchanged. Unlike `bulk_create`, no model instance is built, the
     SQL is not compiled again for every batch, and SQLite's 999 parameters per statement
     (about thirty rows of a wide model) do not apply. Auto-incremented primary keys are left
-    to the database; as with `bulk_create`, no signal is sent. Returns the number of rows.
+    to the database unless the rows carry them (from `reserve_pks`); as with `bulk_create`,
+    no signal is sent. Returns the number of rows.
     """
     if not rows:  # no round trip for nothing (e.g. a case without copies)
         return 0
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    given = rows[0].keys() if rows else ()
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not isinstance(f, AutoFieldMixin) or f.attname in given
+    ]
     unknown = {name for row in rows[:1] for name in row} - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
     template = model()
     defaults = [field.pre_save(template, True) for field in fields]
-    unchanged = [(type(None), *_unchanged_types(f)) for f in fields]
-    plan = list(zip((f.attname for f in fields), defaults, fields, unchanged, strict=True))
+    unchanged = [frozenset({type(None), *_unchanged_types(f)}) for f in fields]
+    memos = [{} if _kind(f) in _MEMOISED else None for f in fields]
+    plan = list(zip((f.attname for f in fields), defaults, fields, unchanged, memos, strict=True))
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
 
+    def prepare(value, field, memo):
+        if memo is None:
+            return field.get_db_prep_save(value, connection)
+        if value not in memo:
+            memo[value] = field.get_db_prep_save(value, connection)
+        return memo[value]
+
     def prepared(chunk):
-        return (
-            [
-                value if type(value) in types else field.get_db_prep_save(value, connection)
-                for name, default, field, types in plan
-                for value in (row.get(name, default),)
-            ]
-            for row in chunk
-        )
+        # Column by column: most columns hold only values stored unchanged, found by one
+        # pass over their types, and only the others are prepared value by value.
+        values = []
+        for name, default, field, types, memo in plan:
+            try:
+                column = [row[name] for row in chunk]
+            except KeyError:
+                column = [row.get(name, default) for row in chunk]
+            if not types.issuperset(map(type, column)):
+                column = [v if type(v) in types else prepare(v, field, memo) for v in column]
+            values.append(column)
+        return zip(*values, strict=True)
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
@@ -85,10 +110,82 @@ def insert_rows(model: type[Model], rows: Sequence[Mapping], *, batch_size=BATCH
     return len(rows)
 
 
-def _unchanged_types(field) -> tuple[type, ...]:
+def reserve_pks(model: type[Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`, increasing, for rows then written by `insert_rows`:
+    what `bulk_create` reads back with RETURNING, known before the write (the batch intake
+    writes its complaints so, at a fraction of `bulk_create`'s cost: bench/imports.py).
+
+    PostgreSQL draws them from the key's sequence. SQLite has no sequence to draw from: the
+    keys follow the highest ever given (`sqlite_sequence`, AUTOINCREMENT); this holds because
+    the caller's transaction holds SQLite's single write lock until it commits (cpps opens
+    transactions IMMEDIATE) — hence the transaction required here.
+    """
+    connection = connections[router.db_for_write(model)]
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("reserve_pks needs a transaction")
+    if count <= 0:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) "
+                "ORDER BY 1",
+                [quote(table), column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608 (names)
+            f"coalesce((SELECT max({quote(column)}) FROM {quote(table)}), 0))",
+            [table],
+        )
+        last = cursor.fetchone()[0]
+    return list(range(last + 1, last + 1 + count))
+
+
+# At most this many pages of write-ahead log (256 MiB of 4 KiB pages) between two copies back.
+_BULK_WAL_PAGES = 65_536
+
+
+@contextmanager
+def deferred_checkpoints(using: str = "default") -> Iterator[None]:
+    """SQLite: during a bulk load made of many transactions, the write-ahead log is copied
+    back into the database file (a checkpoint, with its two fsyncs) once every 256 MiB of log
+    and at the end, not after every commit (every 4 MiB by default).
+
+    Each batch of an import touches most pages of the complaint indexes: a checkpoint per
+    commit wrote them all again, and took as long as the batch's own writes (bench/imports.py).
+    Nothing else changes: every commit is in the log, and a crash loses no committed batch
+    (WAL); only a power cut, which with `synchronous=NORMAL` may already undo the last commits,
+    may now undo more of them — the import then resumes from an earlier point, since its
+    checkpoint's witness complaint is gone (guichet.importers.runner). No effect on PostgreSQL
+    or inside a transaction.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield  # inside a transaction, there is one commit anyway
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        (pages,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {_BULK_WAL_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _kind(field) -> str:
     if field.is_relation:
         field = field.target_field  # a foreign key stores its target's value
-    return _UNCHANGED_TYPES.get(field.get_internal_type(), ())
+    return field.get_internal_type()
+
+
+def _unchanged_types(field) -> tuple[type, ...]:
+    return _UNCHANGED_TYPES.get(_kind(field), ())
 
 
 def instances_from_rows(model: type[Model], fields, rows, *, using: str = "default") -> list:

@@ -169,11 +169,23 @@ def resolve_locations(items: list[ComplaintInput]) -> list[ResolvedLocation | st
         precisions.append(precision if lat is not None else Precision.POSTAL_CODE)
         postal_codes.append(postal_code)
     located = locate_many(lats, lons)
+    # Python ints, converted once per array (`tolist`), not once per element.
+    quartier_ids = located.quartier_id.tolist()
+    arrondissement_ids = located.arrondissement_id.tolist()
+    sector_ids = located.sector_id.tolist()
+    h3 = (
+        [
+            dict(zip(located.h3, cells, strict=True))
+            for cells in zip(*(cells.tolist() for cells in located.h3.values()), strict=True)
+        ]
+        if located.h3
+        else [{}] * len(items)
+    )
     results: list[ResolvedLocation | str] = []
     for i in range(len(items)):
         lat, lon = lats[i], lons[i]
         if math.isfinite(lat):
-            if not located.quartier_id[i]:
+            if not quartier_ids[i]:
                 results.append(outside_paris_message())
                 continue
             results.append(
@@ -182,10 +194,10 @@ def resolve_locations(items: list[ComplaintInput]) -> list[ResolvedLocation | st
                     longitude=lon,
                     postal_code=postal_codes[i],
                     precision=precisions[i],
-                    quartier_id=int(located.quartier_id[i]),
-                    arrondissement_id=int(located.arrondissement_id[i]),
-                    sector_id=int(located.sector_id[i]),
-                    h3={res: int(cells[i]) for res, cells in located.h3.items()},
+                    quartier_id=quartier_ids[i],
+                    arrondissement_id=arrondissement_ids[i],
+                    sector_id=sector_ids[i],
+                    h3=h3[i],
                 )
             )
             continue
@@ -217,33 +229,43 @@ def resolve_locations(items: list[ComplaintInput]) -> list[ResolvedLocation | st
     return results
 
 
+def complaint_values(
+    data: ComplaintInput, where: ResolvedLocation, reference: str
+) -> dict[str, object]:
+    """The stored values ({attname: value}) of a complaint from a validated input and its
+    resolved location; the batch intake writes them as rows, without model instances."""
+    return {
+        "reference": reference,
+        "received_at": data.received_at or timezone.now(),
+        "occurred_at": data.occurred_at,
+        "category_id": data.category.pk,
+        "description": (data.description or "").strip(),
+        "channel": data.channel,
+        "status": data.status,
+        "priority": data.category.default_priority,
+        "latitude": where.latitude,
+        "longitude": where.longitude,
+        "address": (data.address or "").strip()[:300],
+        "postal_code": where.postal_code[:5],
+        "precision": where.precision,
+        "quartier_id": where.quartier_id,
+        "arrondissement_id": where.arrondissement_id,
+        "sector_id": where.sector_id,
+        "h3_r8": where.h3.get(8),
+        "h3_r9": where.h3.get(9),
+        "h3_r10": where.h3.get(10),
+        "h3_r11": where.h3.get(11),
+        "source": data.source,
+        "external_id": data.external_id,
+        "media_url": data.media_url,
+    }
+
+
 def build_complaint(data: ComplaintInput, where: ResolvedLocation, reference: str) -> Complaint:
     """An unsaved Complaint from a validated input and its resolved location."""
-    return Complaint(
-        reference=reference,
-        received_at=data.received_at or timezone.now(),
-        occurred_at=data.occurred_at,
-        category=data.category,
-        description=(data.description or "").strip(),
-        channel=data.channel,
-        status=data.status,
-        priority=data.category.default_priority,
-        latitude=where.latitude,
-        longitude=where.longitude,
-        address=(data.address or "").strip()[:300],
-        postal_code=where.postal_code[:5],
-        precision=where.precision,
-        quartier_id=where.quartier_id,
-        arrondissement_id=where.arrondissement_id,
-        sector_id=where.sector_id,
-        h3_r8=where.h3.get(8),
-        h3_r9=where.h3.get(9),
-        h3_r10=where.h3.get(10),
-        h3_r11=where.h3.get(11),
-        source=data.source,
-        external_id=data.external_id,
-        media_url=data.media_url,
-    )
+    complaint = Complaint(**complaint_values(data, where, reference))
+    complaint.category = data.category
+    return complaint
 
 
 def find_existing(source: str, external_id: str) -> Complaint | None:

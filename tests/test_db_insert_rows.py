@@ -1,10 +1,12 @@
-"""core.db.insert_rows writes what bulk_create would write, on both databases."""
+"""core.db.insert_rows writes what bulk_create would write, on both databases; with keys from
+`reserve_pks` it writes them as given."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 
-from core.db import insert_rows
+from core.db import insert_rows, reserve_pks
 from doleances.choices import Channel, Status
 from doleances.models import Category
 from doleances.services import ComplaintInput, file_complaint
@@ -71,3 +73,19 @@ def test_an_unknown_column_is_refused_before_writing(case):
     with pytest.raises(ValueError, match="desk"):
         insert_rows(CaseEvent, [{"case_id": case.pk, "desk": case.desk}])
     assert not CaseEvent.objects.filter(comment="").exclude(kind=EventKind.ROUTED).exists()
+
+
+def test_reserved_keys_follow_every_key_given_and_are_written_as_such(case):
+    with transaction.atomic():
+        first = reserve_pks(CaseEvent, 3)
+        assert first == list(range(first[0], first[0] + 3))
+        assert first[0] > max(CaseEvent.objects.values_list("pk", flat=True))
+        rows = events_for(case, "k")
+        insert_rows(CaseEvent, [{"id": pk, **row} for pk, row in zip(first, rows, strict=True)])
+        assert list(
+            CaseEvent.objects.filter(comment__startswith="k").order_by("pk").values_list("pk")
+        ) == [(pk,) for pk in first]
+        [after] = reserve_pks(CaseEvent, 1)
+        assert after > first[-1]
+    # A key the database gives afterwards does not collide with the ones written.
+    assert CaseEvent.objects.create(case_id=case.pk, kind=EventKind.NOTE).pk > first[-1]

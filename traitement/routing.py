@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -123,19 +124,30 @@ class RoutingTable:
         place_type_id: int | None = None,
     ) -> Decision:
         """The first matching rule whose desk exists, else the fallback desk."""
-        local = timezone.localtime(moment)
-        key = (
-            category_id,
-            arrondissement_id,
-            place_type_id,
-            translation.get_language(),  # of the reason
-            *(window.contains(local) for window in self.windows),
-        )
-        if key not in self._decisions:
-            self._decisions[key] = self._decide(
-                category_id, arrondissement_id, local, place_type_id
+        return self.route_many([(category_id, arrondissement_id, moment, place_type_id)])[0]
+
+    def route_many(self, requests: Iterable[tuple]) -> list[Decision]:
+        """`route` for many (category_id, arrondissement_id, moment, place_type_id) at once:
+        the time zone and the language are looked up once, not once per complaint."""
+        zone = timezone.get_current_timezone()
+        language = translation.get_language()  # of the reason
+        decisions = []
+        for category_id, arrondissement_id, moment, place_type_id in requests:
+            local = timezone.localtime(moment, zone)
+            key = (
+                category_id,
+                arrondissement_id,
+                place_type_id,
+                language,
+                *(window.contains(local) for window in self.windows),
             )
-        return self._decisions[key]
+            decision = self._decisions.get(key)
+            if decision is None:
+                decision = self._decisions[key] = self._decide(
+                    category_id, arrondissement_id, local, place_type_id
+                )
+            decisions.append(decision)
+        return decisions
 
     def _decide(self, category_id, arrondissement_id, local, place_type_id) -> Decision:
         category = self.categories[category_id]

@@ -128,12 +128,11 @@ def open_cases(complaints: list[Complaint], table: RoutingTable | None = None) -
     # Rows rather than model instances: building the instances cost more than writing them.
     cases, copies, events = [], [], []
     now = timezone.now()
-    for complaint in complaints:
-        decision = table.route(
-            category_id=complaint.category_id,
-            arrondissement_id=complaint.arrondissement_id,
-            moment=complaint.occurred_at or complaint.received_at,
-        )
+    decisions = table.route_many(
+        (c.category_id, c.arrondissement_id, c.occurred_at or c.received_at, None)
+        for c in complaints
+    )
+    for complaint, decision in zip(complaints, decisions, strict=True):
         status = complaint.status
         desk_id = decision.desk.pk if decision.desk else None
         cases.append(

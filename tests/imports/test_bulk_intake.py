@@ -4,6 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from doleances.bulk import file_complaints
 from doleances.choices import Channel
@@ -139,3 +141,15 @@ def test_a_failing_receiver_rolls_the_whole_batch_back(graffitis):
     # in the year's sequence: references are unique and increasing, not gapless).
     [again] = file_complaints([_item(graffitis, external_id="0")]).created
     assert again.reference.startswith("DOL-") and Complaint.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_look_up_of_stored_ids_searches_the_unique_index(graffitis):
+    # Without the index's condition in the query, SQLite scanned the whole table each batch.
+    with CaptureQueriesContext(connection) as queries:
+        file_complaints([_item(graffitis, external_id="p1"), _item(graffitis, external_id="p2")])
+    [look_up] = [q["sql"] for q in queries if q["sql"].startswith("SELECT external_id")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {look_up}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "complaint_unique_external_id" in plan, plan

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from doleances.models import Complaint
 from doleances.signals import complaints_filed_bulk
@@ -210,3 +211,38 @@ def test_an_export_without_id_dmr_keeps_reports_sharing_a_numero_apart(paris, va
 
     assert (first["created"], first["existing"]) == (2000, 0)
     assert (again["created"], again["existing"]) == (0, 2000)
+
+
+def test_outside_a_transaction_batches_commit_and_a_crashed_import_resumes(
+    paris_live, var_dir, tmp_path
+):
+    """As on the command line: each batch commits (with SQLite's checkpoints deferred to the
+    end of the import, then the usual setting back)."""
+
+    def wal_pages():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cursor.fetchone()[0]
+
+    before = wal_pages() if connection.vendor == "sqlite" else None
+    path = sample_slice(tmp_path, 300)
+    batches = []
+
+    def crash_on_second_batch(sender, complaints, **kwargs):
+        batches.append(len(complaints))
+        if len(batches) == 2:
+            raise RuntimeError("panne de courant")
+
+    complaints_filed_bulk.connect(crash_on_second_batch)
+    try:
+        with pytest.raises(CommandError):
+            run("dansmarue", str(path), "--batch-size", "100")
+    finally:
+        complaints_filed_bulk.disconnect(crash_on_second_batch)
+    assert Complaint.objects.count() == 100
+    figures, text = run("dansmarue", str(path), "--batch-size", "100")
+    assert "reprise à la ligne 102" in text
+    assert (figures["created"], figures["existing"]) == (200, 0)
+    assert Complaint.objects.values("external_id").distinct().count() == 300
+    if before is not None:
+        assert wal_pages() == before
