@@ -271,7 +271,11 @@ def build_complaint(data: ComplaintInput, where: ResolvedLocation, reference: st
 def find_existing(source: str, external_id: str) -> Complaint | None:
     if not external_id:
         return None
-    return Complaint.objects.filter(source=source, external_id=external_id).first()
+    # The query repeats the unique index's own condition and asks for no order: SQLite only
+    # uses a partial index when the query states its WHERE term, and scanned the whole
+    # complaint table on every filing without it (tests/doleances/test_doleances_find_existing.py).
+    found = Complaint.objects.filter(source=source, external_id=external_id).exclude(external_id="")
+    return next(iter(found.order_by()[:1]), None)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from core.db import deferred_checkpoints
 from doleances.bulk import file_complaints
-from doleances.models import Complaint
+from doleances.services import find_existing
 from guichet.importers.base import Converter
 from guichet.importers.checkpoint import Checkpoint, CheckpointStore
 from guichet.importers.fields import RowError
@@ -88,7 +88,7 @@ def default_rejects_path(path: Path) -> Path:
 
 def _witness_exists(witness) -> bool:
     source, external_id = witness
-    return Complaint.objects.filter(source=source, external_id=external_id).exists()
+    return find_existing(source, external_id) is not None
 
 
 def run_import(
