@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doleances.choices import Channel
-from observatoire.delays import _answer_histogram, _histogram_median
+from observatoire.delays import _answer_histogram, _histogram_quantile
 from observatoire.filters import Filters
 from observatoire.queries import (
     H3_RESOLUTIONS,
@@ -62,7 +62,7 @@ def key_figures(f: Filters) -> dict:
         population = _population(con, f)
     total = sum(int(n) for n in by_state.values())
     still_open = by_state.get(True, 0)
-    median_hours = _histogram_median(histogram)
+    median_hours = _histogram_quantile(histogram, 0.5)
     answered = int(histogram.sum())
     previous = int(previous or 0)
     return {
