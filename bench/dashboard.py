@@ -8,8 +8,9 @@
 2. The worker's full store refresh (`cpps observatoire refresh --full`, a child process like
    the worker: its time and peak memory), skipped when the store already holds N rows
    unless `--refresh`.
-3. In a fresh process (cold: store opened, grids and templates loaded by the first
-   requests), the page as a browser loads it: the HTML with its charts and tables, the
+3. In a fresh process, once the worker has started (`cpps.wsgi` imported: URL conf and the
+   Paris H3 grid loaded; store opened and templates loaded by the first request, no data
+   cache warm), the page as a browser loads it: the HTML with its charts and tables, the
    quartiers' GeoJSON and the map data (JSON) it fetches, then the slow sections it
    fetches after (apart). Then a series of filters not seen before (periods, arrondissements,
    sectors, families, categories, channels, combinations; none served from the response
@@ -36,6 +37,10 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+# The stricter "first load" (issue 12 §3 judges the other one): from this process's start,
+# imports and Django set-up included.
+PROCESS_STARTED = time.perf_counter()
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -229,6 +234,7 @@ def measure(n: int) -> dict:
     figures["quartiers_geojson_first_s"] = timed(lambda: get(client, QUARTIERS))
     figures["map_first_s"] = timed(lambda: get(client, MAP))
     figures["page_first_s"] = time.perf_counter() - started
+    figures["page_first_from_process_start_s"] = time.perf_counter() - PROCESS_STARTED
     lazy = lazy_urls(html["page"].content.decode())
     figures["lazy_sections_first_s"] = timed(lambda: [get(client, u) for u in lazy])
     figures["lazy_sections"] = len(lazy)
@@ -292,6 +298,12 @@ def main() -> None:
     page = json.loads(lines[-1])
     figures.update(page)
     figures["targets"] = TARGETS
+    figures["first_load_definition"] = (
+        "page_first_s: the first page (HTML, quartiers GeoJSON, map data) served by a started "
+        "worker (cpps.wsgi imported: Django set up, URL conf and Paris H3 grid loaded) with "
+        "no data cache warm and the store freshly opened; page_first_from_process_start_s "
+        "adds the interpreter's imports and the worker start"
+    )
     figures["ratio_page_first_to_target"] = round(page["page_first_s"] / TARGETS["page_first_s"], 3)
     figures["ratio_filter_change_median_to_target"] = round(
         page["filter_change_median_s"] / TARGETS["filter_change_median_s"], 3
