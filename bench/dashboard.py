@@ -300,9 +300,9 @@ def main() -> None:
     figures["targets"] = TARGETS
     figures["first_load_definition"] = (
         "page_first_s: the first page (HTML, quartiers GeoJSON, map data) served by a started "
-        "worker (cpps.wsgi imported: Django set up, URL conf and Paris H3 grid loaded) with "
-        "no data cache warm and the store freshly opened; page_first_from_process_start_s "
-        "adds the interpreter's imports and the worker start"
+        "worker (cpps.wsgi imported: Django set up, URL conf, quartiers index and Paris H3 "
+        "grid loaded) with no data cache warm and the store freshly opened; "
+        "page_first_from_process_start_s adds the interpreter's imports and the worker start"
     )
     figures["ratio_page_first_to_target"] = round(page["page_first_s"] / TARGETS["page_first_s"], 3)
     figures["ratio_filter_change_median_to_target"] = round(
