@@ -38,18 +38,22 @@ class Concentration:
 
 
 def concentration(
-    places, *, groups=None, universe=None, fractions=DEFAULT_FRACTIONS
+    places, *, groups=None, universe=None, fractions=DEFAULT_FRACTIONS, events=None
 ) -> Concentration:
     """Concentration of events (one ``places`` id per event) per ``groups`` label.
 
     Without ``groups`` there is one group labelled ``"all"``.  A place outside
-    ``universe`` raises ``ValueError``.
+    ``universe`` raises ``ValueError``.  With ``events`` (counts aligned with ``places``),
+    each entry stands for that many events: the same result as the entries repeated, from
+    aggregated rows (a store's GROUP BY) without expanding them to one entry per event.
     """
     places = np.asarray(places)
     fractions = np.asarray(fractions, dtype=float)
     if np.any((fractions <= 0) | (fractions > 1)):
         raise ValueError("fractions must be in (0, 1]")
-    universe = np.unique(places) if universe is None else np.asarray(universe)
+    if universe is None:  # the places with events
+        universe = np.unique(places if events is None else places[np.asarray(events) > 0])
+    universe = np.asarray(universe)
     place_index = positions(universe, places)
     if np.any(place_index < 0):
         raise ValueError(f"{int(np.sum(place_index < 0))} events are outside the universe")
@@ -58,9 +62,17 @@ def concentration(
     else:
         labels, group_index = np.unique(np.asarray(groups), return_inverse=True)
     n_places = universe.size
-    counts = np.bincount(
-        group_index * n_places + place_index, minlength=labels.size * n_places
-    ).reshape(labels.size, n_places)
+    weights = None if events is None else np.asarray(events, dtype=np.float64)
+    counts = (
+        np.bincount(
+            group_index * n_places + place_index,
+            weights=weights,
+            minlength=labels.size * n_places,
+        )
+        .round()
+        .astype(np.int64)
+        .reshape(labels.size, n_places)
+    )
 
     ascending = np.sort(counts, axis=1)
     n_events = ascending.sum(axis=1)

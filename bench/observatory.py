@@ -4,7 +4,7 @@ In a fresh temporary CPPS_VAR_DIR with a SQLite case database (migrations, Paris
 referentials):
 
 1. the demo generator's arrays (`doleances.demo.generate`), located on the quartiers and
-   the H3 grid, go straight into the DuckDB store through `observatoire.store.build` (the
+   the H3 grid, go straight into the DuckDB store through `observatoire.writer.build` (the
    same fact builder as the refresh); routing gives each (category, arrondissement) its desk,
    and answered/closed complaints get plausible answer and closing times;
 2. the same rows are loaded into the case database's complaint table (the naive baseline's
@@ -76,24 +76,19 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
-import shapely  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import casedb  # noqa: E402
 from bench._common import emit  # noqa: E402
 from cpps.bootstrap import load_referentials  # noqa: E402
 from doleances import demo  # noqa: E402
 from doleances.bulk import file_complaints  # noqa: E402
-from doleances.choices import OPEN_STATUSES, Status  # noqa: E402
-from doleances.models import Category, ReferenceCounter  # noqa: E402
-from observatoire import extract, services, store  # noqa: E402
-from observatoire.facts import build_facts  # noqa: E402
+from doleances.models import Category  # noqa: E402
+from observatoire import extract, services, store, writer  # noqa: E402
 from observatoire.filters import Filters  # noqa: E402
-from territory.h3cells import latlng_to_cells  # noqa: E402
-from territory.models import Arrondissement, Quartier  # noqa: E402
-from traitement.routing import RoutingTable  # noqa: E402
 
 CHUNK = 1_000_000
 SEED = 2026
@@ -114,104 +109,13 @@ def timed(fn):
 # --- data ---------------------------------------------------------------------------------------
 
 
-def quartier_of(lat: np.ndarray, lon: np.ndarray, arrondissement: np.ndarray) -> np.ndarray:
-    """Quartier pk of each point, testing only the quartiers of its known arrondissement."""
-    out = np.zeros(lat.size, dtype=np.int64)
-    for number in range(1, 21):
-        rows = np.flatnonzero(arrondissement == number)
-        for quartier in Quartier.objects.filter(arrondissement__number=number):
-            polygon = shapely.from_geojson(quartier.geometry)
-            shapely.prepare(polygon)
-            inside = shapely.contains_xy(polygon, lon[rows], lat[rows])
-            out[rows[inside]] = quartier.pk
-    return out
-
-
-def synthetic_case_times(rng, received: np.ndarray, status: np.ndarray, deadline: np.ndarray):
-    """Answer and closing times for answered/closed complaints; due dates for all."""
-    answered = np.isin(status, [Status.ANSWERED, Status.CLOSED])
-    answer_hours = np.exp(rng.normal(np.log(40), 1.1, received.size))
-    closing_days = np.exp(rng.normal(np.log(4), 0.8, received.size))
-    nan = np.full(received.size, np.nan)
-    first_answer = np.where(answered, received + answer_hours * 3600, nan)
-    closed = np.where(status == Status.CLOSED, first_answer + closing_days * 86400, nan)
-    return first_answer, closed, received + deadline * 86400.0
-
-
-def generate_store(rows: int):
-    """Generated complaints in receipt order, their facts in the store; returns what the
-    case-database load needs."""
-    categories = {c.code: c for c in Category.objects.filter(is_active=True)}
-    seconds, arrays = timed(lambda: demo.generate(rows, seed=SEED, categories=sorted(categories)))
-    log(f"generated {rows:,} complaints in {seconds:.1f} s")
-    order = np.argsort(arrays.received_at, kind="stable")
-    received = arrays.received_at.astype(np.int64)[order]
-    occurred = arrays.occurred_at.astype(np.int64)[order]
-    latitude, longitude = arrays.latitude[order], arrays.longitude[order]
-    arrondissement_number = arrays.arrondissement[order].astype(np.int64)
-    category_codes = np.array(arrays.categories, dtype=object)
-    category_pk = np.array([categories[c].pk for c in category_codes])[arrays.category[order]]
-    family_pk = np.array([categories[c].family_id for c in category_codes])[arrays.category[order]]
-    deadline = np.array([categories[c].answer_deadline_days for c in category_codes])[
-        arrays.category[order]
-    ]
-    channel = np.array(arrays.channels, dtype=object)[arrays.channel[order]]
-    status = np.array(arrays.statuses, dtype=object)[arrays.status[order]]
-    del arrays
-
-    numbers = dict(Arrondissement.objects.values_list("number", "pk"))
-    sectors = dict(Arrondissement.objects.values_list("number", "sector_id"))
-    arrondissement_pk = np.array([0] + [numbers[n] for n in range(1, 21)])[arrondissement_number]
-    sector_pk = np.array([0] + [sectors[n] for n in range(1, 21)])[arrondissement_number]
-    seconds, quartier = timed(lambda: quartier_of(latitude, longitude, arrondissement_number))
-    log(f"located on the quartiers in {seconds:.1f} s ({int((quartier == 0).sum())} outside)")
-    seconds, cells = timed(lambda: latlng_to_cells(latitude, longitude, (8, 9, 10, 11)))
-    log(f"H3 cells r8–r11 in {seconds:.1f} s")
-
-    # Desk in charge: the routing table's answer for each (category, arrondissement), at noon.
-    table = RoutingTable.load()
-    noon = timezone.now().replace(hour=12)
-    desk = np.zeros((int(category_pk.max()) + 1, 21), dtype=np.int64)
-    partner = np.zeros_like(desk)
-    for category in categories.values():
-        for number in range(1, 21):
-            decision = table.route(
-                category_id=category.pk, arrondissement_id=numbers[number], moment=noon
-            )
-            if decision.desk:
-                desk[category.pk, number] = decision.desk.pk
-                partner[category.pk, number] = decision.desk.partner_id
-    rng = np.random.default_rng(SEED)
-    first_answer, closed, due = synthetic_case_times(rng, received, status, deadline)
-    ids = np.arange(1, rows + 1, dtype=np.int64)
-
-    def chunks():
-        for lo in range(0, rows, CHUNK):
-            s = slice(lo, min(lo + CHUNK, rows))
-            yield build_facts(
-                complaint_id=ids[s],
-                received_at=received[s],
-                occurred_at=occurred[s],
-                category_id=category_pk[s],
-                family_id=family_pk[s],
-                channel=channel[s],
-                status=status[s],
-                is_open=np.isin(status[s], [str(x) for x in OPEN_STATUSES]),
-                arrondissement_id=arrondissement_pk[s],
-                sector_id=sector_pk[s],
-                quartier_id=quartier[s],
-                h3={res: cells[res][s] for res in cells},
-                desk_id=desk[category_pk[s], arrondissement_number[s]],
-                partner_id=partner[category_pk[s], arrondissement_number[s]],
-                first_answer_at=first_answer[s],
-                closed_at=closed[s],
-                due_at=due[s],
-            )
-
+def generate_store(rows: int) -> dict:
+    """Generated complaints in receipt order (`bench.casedb`), their facts in the store."""
+    data = casedb.complaint_arrays(rows, seed=SEED)
     now = timezone.now()
     seconds, _ = timed(
-        lambda: store.build(
-            chunks(),
+        lambda: writer.build(
+            casedb.fact_tables(data),
             extract.dimension_tables(),
             complaint_watermark=now,
             case_watermark=now,
@@ -220,100 +124,15 @@ def generate_store(rows: int):
     )
     size = store.store_path().stat().st_size / 1e6
     log(f"store built from the arrays in {seconds:.1f} s ({size:.0f} MB)")
-    return {
-        "ids": ids,
-        "received": received,
-        "occurred": occurred,
-        "category": category_pk,
-        "channel": channel,
-        "status": status,
-        "latitude": latitude,
-        "longitude": longitude,
-        "quartier": quartier,
-        "arrondissement": arrondissement_pk,
-        "sector": sector_pk,
-        "cells": cells,
-        "store_build_s": seconds,
-    }
-
-
-def _sqlite_time(epochs: np.ndarray) -> list[str]:
-    """Django's SQLite datetime text: "YYYY-MM-DD HH:MM:SS", UTC."""
-    text = np.datetime_as_string(epochs.astype("datetime64[s]"), unit="s")
-    return np.char.replace(text, "T", " ").tolist()
+    data["store_build_s"] = seconds
+    return data
 
 
 def load_case_table(data: dict, picked: np.ndarray) -> float:
-    """The `picked` rows into doleances_complaint (indexes dropped during the load, then
-    rebuilt); an even sample keeps every period represented."""
-    path = settings.DATABASES["default"]["NAME"]
-    connection.close()
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    indexes = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-        "AND tbl_name = 'doleances_complaint' AND sql IS NOT NULL"
-    ).fetchall()
-    for name, _sql in indexes:
-        db.execute(f'DROP INDEX "{name}"')
-    columns = (
-        "id, reference, received_at, occurred_at, category_id, description, channel, status, "
-        "priority, latitude, longitude, address, postal_code, precision, quartier_id, "
-        "arrondissement_id, sector_id, h3_r8, h3_r9, h3_r10, h3_r11, source, external_id, "
-        "media_url, created_at, updated_at"
-    )
-    started = time.perf_counter()
-    years = data["received"].astype("datetime64[s]").astype("datetime64[Y]").astype(int) + 1970
-    counters: dict[int, int] = {}
-    for lo in range(0, picked.size, CHUNK // 4):
-        s = picked[lo : lo + CHUNK // 4]
-        received = _sqlite_time(data["received"][s])
-        occurred = _sqlite_time(data["occurred"][s])
-        references = []
-        for year in years[s].tolist():
-            counters[year] = counters.get(year, 0) + 1
-            references.append(f"DOL-{year}-{counters[year]:06d}")
-        quartier = [q or None for q in data["quartier"][s].tolist()]
-        cells = [data["cells"][res][s].tolist() for res in (8, 9, 10, 11)]
-        db.executemany(
-            f"INSERT INTO doleances_complaint ({columns}) VALUES "
-            "(?, ?, ?, ?, ?, '', ?, ?, 2, ?, ?, '', '', 'point', ?, ?, ?, ?, ?, ?, ?, "
-            "'bench', '', '', ?, ?)",
-            zip(
-                data["ids"][s].tolist(),
-                references,
-                received,
-                occurred,
-                data["category"][s].tolist(),
-                data["channel"][s].tolist(),
-                data["status"][s].tolist(),
-                data["latitude"][s].tolist(),
-                data["longitude"][s].tolist(),
-                quartier,
-                data["arrondissement"][s].tolist(),
-                data["sector"][s].tolist(),
-                *cells,
-                received,
-                received,
-                strict=True,
-            ),
-        )
-    db.commit()
-    loaded = time.perf_counter() - started
-    started = time.perf_counter()
-    for _name, sql in indexes:
-        db.execute(sql)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.commit()
-    db.close()
-    for year, last in counters.items():
-        ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
-    log(
-        f"case table: {picked.size:,} rows inserted in {loaded:.1f} s, "
-        f"{len(indexes)} indexes rebuilt in {time.perf_counter() - started:.1f} s"
-    )
-    return loaded + time.perf_counter() - started
+    """The `picked` rows into doleances_complaint (no cases: the store's facts of the
+    generated rows carry their desk and times); an even sample keeps every period."""
+    loaded = casedb.load(data, picked, cases=False)
+    return loaded["insert_s"] + loaded["index_s"]
 
 
 def ensure_change_indexes() -> list[str]:

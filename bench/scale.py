@@ -37,7 +37,7 @@ from bench._common import emit  # noqa: E402
 from doleances import demo  # noqa: E402
 from doleances.bulk import file_complaints  # noqa: E402
 from doleances.models import Category  # noqa: E402
-from observatoire import store  # noqa: E402
+from observatoire import store, writer  # noqa: E402
 
 
 def database_bytes() -> int:
@@ -75,7 +75,7 @@ def main() -> None:
     db_bytes = database_bytes() - empty
 
     started = time.perf_counter()
-    result = store.refresh(full=True)
+    result = writer.refresh(full=True)
     refresh = time.perf_counter() - started
     store_bytes = store.store_path().stat().st_size
 

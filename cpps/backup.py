@@ -112,7 +112,7 @@ def restore(directory: Path) -> dict:
     """Put the backup's database and files in place of the current ones, then rebuild the
     observatory store. The settings file is left for the operator (systemd's
     EnvironmentFile)."""
-    from observatoire import store
+    from observatoire import store, writer
 
     directory = Path(directory)
     try:
@@ -160,7 +160,7 @@ def restore(directory: Path) -> dict:
     shutil.rmtree(media, ignore_errors=True)
     shutil.copytree(directory / MEDIA, media)
     shutil.rmtree(store.store_dir(), ignore_errors=True)
-    rebuilt = store.refresh(full=True)
+    rebuilt = writer.refresh(full=True)
     restored = counts()
     if restored != manifest["counts"]:
         raise BackupError(f"Comptes différents après restauration : {restored}")

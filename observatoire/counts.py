@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doleances.choices import Channel
-from observatoire.delays import _answer_histogram, _histogram_median
+from observatoire.delays import _answer_histogram, _histogram_quantile
 from observatoire.filters import Filters
 from observatoire.queries import (
     H3_RESOLUTIONS,
     _one_year_earlier,
-    _placeholders,
     _population,
     _reading,
     _round,
     _sums,
+    _territory_where,
     _where,
 )
 
@@ -62,7 +62,7 @@ def key_figures(f: Filters) -> dict:
         population = _population(con, f)
     total = sum(int(n) for n in by_state.values())
     still_open = by_state.get(True, 0)
-    median_hours = _histogram_median(histogram)
+    median_hours = _histogram_quantile(histogram, 0.5)
     answered = int(histogram.sum())
     previous = int(previous or 0)
     return {
@@ -109,17 +109,7 @@ def _h3_resolution(dimension: str) -> int | None:
 def _territory_members(con, dimension: str, f: Filters) -> list[tuple]:
     """(key, label, population, area) of every sector/arrondissement/quartier the
     territorial filters allow, so that maps get their zero rows too."""
-    conditions, params = [], []
-    if f.sectors:
-        conditions.append(f"s.code IN ({_placeholders(f.sectors)})")
-        params.extend(f.sectors)
-    if f.arrondissements:
-        conditions.append(f"a.number IN ({_placeholders(f.arrondissements)})")
-        params.extend(f.arrondissements)
-    if f.quartiers:
-        conditions.append(f"q.code IN ({_placeholders(f.quartiers)})")
-        params.extend(f.quartiers)
-    where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+    where, params = _territory_where(f)
     select = {
         "sector": "DISTINCT s.sector_id, s.code, s.label, s.population, NULL, s.ord",
         "arrondissement": "DISTINCT a.arrondissement_id, a.number, a.label, a.population, "

@@ -291,7 +291,11 @@ def _response_section(slug: str, title: str, by: str):
             unit="%",
             scale_max=100,
         )
-        return Section(slug, title, columns, rows, svg)
+        note = _(
+            "Médianes et 90e centiles lus sur des classes de délais larges de 10 % (écart d'au "
+            "plus une classe avec la valeur exacte) ; les effectifs sont exacts."
+        )
+        return Section(slug, title, columns, rows, svg, note)
 
     return build
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import numpy as np
 from django.utils.translation import gettext as _
 
-from observatoire.facts import ANSWER_BUCKETS
+from observatoire.facts import ANSWER_BUCKETS, bucket_sql
 from observatoire.filters import Filters
 from observatoire.queries import (
     _by_family_and_sector,
@@ -40,19 +40,21 @@ def _answer_histogram(con, f: Filters) -> np.ndarray:
     return histogram
 
 
-def _histogram_median(histogram: np.ndarray) -> float | None:
-    """Median of grouped data: linear interpolation inside the (10 % wide) bucket holding
-    the middle; the open last bucket gives its lower edge."""
+def _histogram_quantile(histogram: np.ndarray, q: float) -> float | None:
+    """Quantile `q` (0–1) of grouped data: linear interpolation inside the (10 % wide) bucket
+    holding it, so within one bucket of the exact value; the open last bucket gives its
+    lower edge."""
     total = histogram.sum()
     if total == 0:
         return None
     cumulative = np.cumsum(histogram)
-    b = int(np.searchsorted(cumulative, total / 2))
+    target = total * q
+    b = int(np.searchsorted(cumulative, target))
     low, high = ANSWER_BUCKETS[b], ANSWER_BUCKETS[b + 1]
     if not np.isfinite(high):
         return float(low)
     before = cumulative[b] - histogram[b]
-    return float(low + (total / 2 - before) / histogram[b] * (high - low))
+    return float(low + (target - before) / histogram[b] * (high - low))
 
 
 def response_times(f: Filters, by: str = "desk") -> list[dict]:
@@ -62,6 +64,9 @@ def response_times(f: Filters, by: str = "desk") -> list[dict]:
     "first_answer_p90_hours", "closed", "closing_median_days", "closing_p90_days", "due",
     "share_within_deadline"}`. The share (0–1) counts complaints answered by their due
     date among those due (due date passed, or answered); None when none is due yet.
+    Counts are exact; medians and 90th percentiles are read from delay histograms (buckets
+    10 % wide, `facts.ANSWER_BUCKETS`), within one bucket of the exact value: an exact
+    quantile sorts every delay of the period (about half the page's time at 10 M complaints).
     Raises ValueError for another `by`.
     """
     if by not in ("desk", "category"):
@@ -72,14 +77,10 @@ def response_times(f: Filters, by: str = "desk") -> list[dict]:
     with _reading() as con:
         rows = con.execute(
             f"""
-            SELECT d.code, d.label, r.* EXCLUDE (id) FROM (
+            SELECT r.id, d.code, d.label, r.* EXCLUDE (id) FROM (
                 SELECT {column} AS id, count(*) AS n,
                     count(first_answer_hours) AS answered,
-                    quantile_cont(first_answer_hours, 0.5) AS answer_median,
-                    quantile_cont(first_answer_hours, 0.9) AS answer_p90,
                     count(closing_days) AS closed,
-                    quantile_cont(closing_days, 0.5) AS closing_median,
-                    quantile_cont(closing_days, 0.9) AS closing_p90,
                     count(*) FILTER (WHERE due_at IS NOT NULL
                         AND (due_at < ? OR first_answer_at IS NOT NULL)) AS due,
                     count(*) FILTER (WHERE first_answer_at <= due_at) AS within
@@ -89,34 +90,44 @@ def response_times(f: Filters, by: str = "desk") -> list[dict]:
             """,
             [now, *params],
         ).fetchall()
+        binned = con.execute(
+            f"""
+            SELECT {column}, 0, answer_bucket, count(*) FROM facts
+            WHERE {where} AND first_answer_hours IS NOT NULL GROUP BY ALL
+            UNION ALL
+            SELECT {column}, 1, {bucket_sql("closing_days * 24")}, count(*) FROM facts
+            WHERE {where} AND closing_days IS NOT NULL GROUP BY ALL
+            """,
+            [*params, *params],
+        ).fetchall()
+    histograms: dict[tuple, np.ndarray] = {}
+    for ident, kind, bucket, n in binned:
+        histogram = histograms.setdefault((ident, kind), np.zeros(len(ANSWER_BUCKETS) - 1))
+        histogram[bucket] += n
     missing = _("Sans guichet attribué") if by == "desk" else _("Catégorie inconnue")
-    return [_response_row(row, missing) for row in rows]
+    return [_response_row(row, histograms, missing) for row in rows]
 
 
-def _response_row(row: tuple, missing: str) -> dict:
-    (
-        code,
-        label,
-        n,
-        answered,
-        answer_median,
-        answer_p90,
-        closed,
-        closing_median,
-        closing_p90,
-        due,
-        within,
-    ) = row
+def _quantiles(histogram: np.ndarray | None, scale: float) -> tuple:
+    if histogram is None:
+        return None, None
+    return tuple(_round(_histogram_quantile(histogram, q) / scale, 1) for q in (0.5, 0.9))
+
+
+def _response_row(row: tuple, histograms: dict, missing: str) -> dict:
+    ident, code, label, n, answered, closed, due, within = row
+    answer_median, answer_p90 = _quantiles(histograms.get((ident, 0)), 1)
+    closing_median, closing_p90 = _quantiles(histograms.get((ident, 1)), 24)
     return {
         "key": code,
         "label": label or missing,
         "n": int(n),
         "answered": int(answered),
-        "first_answer_median_hours": _round(answer_median, 1),
-        "first_answer_p90_hours": _round(answer_p90, 1),
+        "first_answer_median_hours": answer_median,
+        "first_answer_p90_hours": answer_p90,
         "closed": int(closed),
-        "closing_median_days": _round(closing_median, 1),
-        "closing_p90_days": _round(closing_p90, 1),
+        "closing_median_days": closing_median,
+        "closing_p90_days": closing_p90,
         "due": int(due),
         "share_within_deadline": _round(within / due, 4) if due else None,
     }

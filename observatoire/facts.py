@@ -75,6 +75,18 @@ def answer_bucket(hours: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(ANSWER_BUCKETS, hours, side="right") - 1, 0, None)
 
 
+def bucket_sql(hours: str) -> str:
+    """SQL for the bucket of a delay in hours (an SQL expression) in `ANSWER_BUCKETS`, as
+    `answer_bucket` computes it, for delays the facts keep unbinned (closing times). A delay
+    on a bucket edge may land in the neighbouring bucket (floating point): a quantile read
+    from the histogram stays within one bucket either way."""
+    first, ratio, last = ANSWER_BUCKET_FIRST_HOURS, ANSWER_BUCKET_RATIO, ANSWER_BUCKET_COUNT - 1
+    return (
+        f"CASE WHEN {hours} < {first} THEN 0 ELSE least(floor(ln(greatest({hours}, {first}) "
+        f"/ {first}) / ln({ratio}))::INTEGER + 1, {last}) END"
+    )
+
+
 _HOUR = 3600
 _DAY = 86400
 # 1970-01-01 was a Thursday: (days + 3) % 7 is the ISO weekday with Monday = 0.

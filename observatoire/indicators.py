@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from django.utils.translation import gettext as _
 
-from observatoire.delays import _answer_histogram, _histogram_median
+from observatoire.delays import _answer_histogram, _histogram_quantile
 from observatoire.filters import Filters
 from observatoire.queries import _count, _population, _reading, _round, _where
 
@@ -80,7 +80,7 @@ def compute_indicator(
             population = _population(con, f)
             return _round(_count(con, f) / population * 1000, 3) if population else None
         if measure == "median_days_to_answer":
-            hours = _histogram_median(_answer_histogram(con, f))
+            hours = _histogram_quantile(_answer_histogram(con, f), 0.5)
             return _round(hours / 24, 2) if hours is not None else None
         now = datetime.now(UTC).replace(tzinfo=None)
         due, within = con.execute(

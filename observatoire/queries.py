@@ -205,21 +205,32 @@ def _count(con, f: Filters) -> int:
     return int(_sums(con, f)[0][0] or 0)
 
 
+def _territory_where(f: Filters) -> tuple[str, list]:
+    """WHERE clause (keyword included; empty for all of Paris) and its parameters keeping
+    the territorial dimension rows the filter allows, over the aliases `s` (dim_sector),
+    `a` (dim_arrondissement) and `q` (dim_quartier, only when the filter has quartiers)."""
+    conditions, params = [], []
+    for values, column in (
+        (f.sectors, "s.code"),
+        (f.arrondissements, "a.number"),
+        (f.quartiers, "q.code"),
+    ):
+        if values:
+            conditions.append(f"{column} IN ({_placeholders(values)})")
+            params.extend(values)
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
 def _population(con, f: Filters) -> int | None:
     """Legal population of the filtered territory; None at quartier level (not in our data)."""
     if f.quartiers:
         return None
-    sql = "SELECT sum(a.population) FROM dim_arrondissement a JOIN dim_sector s USING (sector_id)"
-    conditions, params = [], []
-    if f.sectors:
-        conditions.append(f"s.code IN ({_placeholders(f.sectors)})")
-        params.extend(f.sectors)
-    if f.arrondissements:
-        conditions.append(f"a.number IN ({_placeholders(f.arrondissements)})")
-        params.extend(f.arrondissements)
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    population = con.execute(sql, params).fetchone()[0]
+    where, params = _territory_where(f)
+    population = con.execute(
+        "SELECT sum(a.population) FROM dim_arrondissement a JOIN dim_sector s USING (sector_id) "
+        + where,
+        params,
+    ).fetchone()[0]
     return int(population) if population else None
 
 

@@ -17,7 +17,7 @@ building blocks, the rollup + edge-days helper), `counts`, `series`, `delays`, `
 barometer, the alert e-mails and the open-data files have one place to import from.
 """
 
-from observatoire import store
+from observatoire import store, writer
 from observatoire.alerts import alerts
 from observatoire.counts import DIMENSIONS, counts_by, key_figures
 from observatoire.delays import response_times
@@ -66,7 +66,7 @@ def refresh(*, full: bool = False) -> dict:
     rebuilds it from scratch into a new file swapped in atomically. Returns
     `{"rows": changed rows, "seconds": duration, "watermark": ISO date-time, "full": bool}`.
     """
-    return store.refresh(full=full)
+    return writer.refresh(full=full)
 
 
 def store_status() -> dict:

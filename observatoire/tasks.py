@@ -13,9 +13,9 @@ from django_tasks import task
 @task()
 def refresh_store() -> dict | None:
     """Incremental refresh; None when another worker is already refreshing."""
-    from observatoire import store
+    from observatoire import writer
 
-    return store.refresh(blocking=False)
+    return writer.refresh(blocking=False)
 
 
 @task()

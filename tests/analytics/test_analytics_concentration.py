@@ -66,3 +66,20 @@ def test_rejects_places_outside_universe_and_bad_fractions():
         concentration(np.array([1, 2, 99]), universe=np.array([1, 2, 3]))
     with pytest.raises(ValueError):
         concentration(np.array([1, 2]), fractions=(0.0,))
+
+
+def test_weighted_rows_equal_the_events_repeated():
+    rng = np.random.default_rng(7)
+    places = rng.choice(UNIVERSE, size=60)
+    groups = rng.choice(["noise", "drugs"], size=places.size)
+    counts = rng.integers(0, 5, size=places.size)
+    weighted = concentration(places, groups=groups, universe=UNIVERSE, events=counts)
+    repeated = concentration(
+        np.repeat(places, counts), groups=np.repeat(groups, counts), universe=UNIVERSE
+    )
+    assert weighted.groups.tolist() == repeated.groups.tolist()
+    assert weighted.n_events.tolist() == repeated.n_events.tolist()
+    np.testing.assert_allclose(weighted.top_share, repeated.top_share)
+    np.testing.assert_allclose(weighted.gini, repeated.gini)
+    alone = concentration(places, events=counts)
+    assert alone.n_places == np.unique(places[counts > 0]).size

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import h3
+import numpy as np
 import pytest
 from django.http import QueryDict
 from django.utils import timezone
@@ -13,10 +14,12 @@ from test_obs_store import file_many, fresh_store, paris_time, quartier_point
 
 from doleances.choices import Channel
 from doleances.models import Category
-from observatoire import services
+from observatoire import services, store
+from observatoire.facts import ANSWER_BUCKETS, answer_bucket
 from observatoire.filters import Filters
 from territory.models import Arrondissement, Quartier
 from traitement import services as workflow
+from traitement.choices import ClosingReason
 from traitement.models import Case
 
 # Fixtures shared with the store tests (pytest finds them by name in this module).
@@ -264,12 +267,48 @@ def test_response_times_by_category_and_desk(fresh_store, file_many):
     f = Filters.last_days(60)
     rows = by_key(services.response_times(f, by="category"))
     assert rows["depots-sauvages"]["answered"] == 1
-    assert rows["depots-sauvages"]["first_answer_median_hours"] == pytest.approx(30 * 24, abs=0.2)
+    # Read from the delay histogram: within its 10 % wide bucket of the exact 720 hours.
+    assert rows["depots-sauvages"]["first_answer_median_hours"] == pytest.approx(30 * 24, rel=0.1)
     assert rows["depots-sauvages"]["share_within_deadline"] == 0.0  # 7-day deadline missed
     assert rows["graffitis"]["share_within_deadline"] == 1.0  # answered within 20 days
     desks = services.response_times(f, by="desk")
     assert sum(r["n"] for r in desks) == 2
     assert all(r["label"] for r in desks)
+
+
+def test_response_time_quantiles_within_one_bucket_of_the_exact_ones(fresh_store, file_many):
+    """Medians and 90th percentiles come from delay histograms (`facts.ANSWER_BUCKETS`):
+    each within one bucket width of the exact quantile of the same delays."""
+    now = timezone.now()
+    # Delays from an hour to about four weeks, denser at the short end, all answered and
+    # closed now (with sparse delays a quantile may fall in a gap wider than a bucket).
+    created = file_many(
+        [("depots-sauvages", 12, now - timedelta(hours=1 + k**1.6)) for k in range(60)]
+    )
+    for complaint in created:
+        case = Case.objects.select_related("complaint", "desk").get(pk=complaint.pk)
+        workflow.qualify(case, None)
+        workflow.answer(Case.objects.get(pk=complaint.pk), None, "Traité.")
+        workflow.close(Case.objects.get(pk=complaint.pk), None, ClosingReason.RESOLVED)
+    services.refresh()
+    with store.reading() as con:
+        answers, closings = (
+            np.array(column, dtype=float)
+            for column in zip(
+                *con.execute("SELECT first_answer_hours, closing_days FROM facts").fetchall(),
+                strict=True,
+            )
+        )
+    row = by_key(services.response_times(Filters.last_days(90), by="category"))["depots-sauvages"]
+    for shown, values, scale in (
+        (("first_answer_median_hours", "first_answer_p90_hours"), answers, 1),
+        (("closing_median_days", "closing_p90_days"), closings, 24),
+    ):
+        for name, q in zip(shown, (0.5, 0.9), strict=True):
+            exact = float(np.quantile(values, q))  # linear interpolation, as quantile_cont
+            bucket = int(answer_bucket(np.array([exact * scale]))[0])
+            width = (ANSWER_BUCKETS[bucket + 1] - ANSWER_BUCKETS[bucket]) / scale
+            assert abs(row[name] - exact) <= width + 0.05, (name, row[name], exact, width)
 
 
 # --- hot spots ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
-from observatoire import opendata, store
+from observatoire import opendata, store, writer
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             elif action == "export-parquet":
                 result = store.export_parquet(Path(options["directory"]))
             elif action == "opendata":
-                store.refresh()
+                writer.refresh()
                 result = opendata.write_files(Path(options["directory"]))
             else:
                 result = store.status()
@@ -63,8 +63,8 @@ class Command(BaseCommand):
 
     def _refresh(self, full: bool) -> dict:
         if not full and store.exists():
-            return store.refresh()
+            return writer.refresh()
         with tqdm(
             desc=str(_("Doléances lues")), unit=" doléances", file=sys.stderr, leave=False
         ) as bar:
-            return store.refresh(full=True, progress=bar.update)
+            return writer.refresh(full=True, progress=bar.update)
