@@ -220,8 +220,6 @@ def measure(n: int) -> dict:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
-    # The page must not trigger a refresh: the store was refreshed just before.
-    settings.CPPS_OBSERVATOIRE_REFRESH_SECONDS = 10**9
     client = Client()
     client.force_login(get_user_model().objects.get(username="analyste"))
     figures: dict = {}
