@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -301,8 +301,9 @@ def file_complaint(
     received = data.received_at or timezone.now()
     try:
         with transaction.atomic():
-            _bound_statements(data.deadline)
-            [number] = ReferenceCounter.reserve(timezone.localtime(received).year)
+            [number] = ReferenceCounter.reserve(
+                timezone.localtime(received).year, timeout_ms=_remaining_ms(data.deadline)
+            )
             complaint = build_complaint(
                 data, where, format_reference(timezone.localtime(received).year, number)
             )
@@ -357,15 +358,9 @@ def _earlier(data: ComplaintInput) -> Complaint | None:
         raise IntakeError({"idempotency_key": [str(exc)]}) from None
 
 
-def _bound_statements(deadline: float | None) -> None:
-    """On PostgreSQL, no statement or lock wait of this transaction outlasts the deadline."""
-    if deadline is None or connection.vendor != "postgresql":
-        return
-    remaining_ms = str(max(1, int((deadline - time.monotonic()) * 1000)))
-    with connection.cursor() as cursor:
-        # Local to the transaction (SET LOCAL), both in one round trip.
-        cursor.execute(
-            "SELECT set_config('statement_timeout', %s, true), "
-            "set_config('lock_timeout', %s, true)",
-            [remaining_ms, remaining_ms],
-        )
+def _remaining_ms(deadline: float | None) -> int | None:
+    """What remains before the deadline, in ms (at least 1): no statement or lock wait of
+    the storing transaction outlasts it (PostgreSQL; SQLite has no statement timeout)."""
+    if deadline is None:
+        return None
+    return max(1, int((deadline - time.monotonic()) * 1000))
