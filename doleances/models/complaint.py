@@ -5,7 +5,6 @@ import hmac
 
 from django.conf import settings
 from django.db import ProgrammingError, connection, models, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,9 +39,15 @@ class ReferenceCounter(models.Model):
         set in the same round trip as the numbers."""
         if connection.vendor == "postgresql":
             return cls._from_sequence(year, count, timeout_ms)
-        cls.objects.get_or_create(year=year)
-        cls.objects.filter(year=year).update(last=F("last") + count)
-        last = cls.objects.get(year=year).last
+        # SQLite (≥ 3.35: upsert with RETURNING): the row created or counted, and read, in one
+        # statement instead of three ORM queries (get_or_create, update, get).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cls._meta.db_table} (year, last) VALUES (%s, %s) "  # noqa: S608
+                "ON CONFLICT (year) DO UPDATE SET last = last + excluded.last RETURNING last",
+                [year, count],
+            )
+            [last] = cursor.fetchone()
         return list(range(last - count + 1, last + 1))
 
     @classmethod

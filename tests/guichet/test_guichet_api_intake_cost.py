@@ -14,9 +14,9 @@ from tests.guichet.test_guichet_api import IN_11E, IN_18E, create
 # external_id check, BEGIN, the reference with the statement timeouts (PostgreSQL), the
 # complaint, then on PostgreSQL the case, its event and the routing revision's check in one
 # statement, COMMIT (here a savepoint and its release: the test's transaction is around).
-# SQLite counts its references in a row (three statements instead of one), reads the routing
+# SQLite counts its references in a row (one upsert, no statement timeout), reads the routing
 # revision and writes the case and the event apart.
-MAX_QUERIES = {"postgresql": 8, "sqlite": 12}
+MAX_QUERIES = {"postgresql": 8, "sqlite": 10}
 
 
 def test_an_api_filing_costs_a_bounded_number_of_queries(partner):

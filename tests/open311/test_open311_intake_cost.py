@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 # on PostgreSQL the case, its copies (this service's rule sends one), its event and the
 # routing revision's check in one statement, retry key, request attributes, COMMIT (here a
 # savepoint and its release: the test's transaction is around). SQLite counts its references
-# in a row (three statements instead of one), reads the routing revision and writes the
+# in a row (one upsert, no statement timeout), reads the routing revision and writes the
 # case, its copies and its event apart.
-MAX_QUERIES = {"postgresql": 12, "sqlite": 17}
+MAX_QUERIES = {"postgresql": 12, "sqlite": 15}
 
 
 def test_an_open311_filing_costs_a_bounded_number_of_queries(client, paris, api_key):
