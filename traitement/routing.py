@@ -78,6 +78,14 @@ class RoutingTable:
             return _cache["table"]
 
     @classmethod
+    def cached(cls) -> tuple[RoutingTable | None, object]:
+        """This process's table and the revision it was built for (None, None before the
+        first `current()`), without a query: a caller checks the revision itself, in a
+        statement it sends anyway (`REVISION_QUERY`), and calls `current()` if it moved."""
+        with _cache_lock:
+            return _cache.get("table"), _cache.get("token")
+
+    @classmethod
     def load(cls) -> RoutingTable:
         arrondissements = {a.pk: a for a in Arrondissement.objects.defer("geometry")}
         by_sector: dict[int, set[int]] = {}
@@ -211,6 +219,10 @@ _cache: dict = {}
 
 # What a routing table is built from: any change to these moves the revision.
 ROUTING_INPUTS = (RoutingRule, Desk, Category, Family, PlaceType, TimeWindow, Arrondissement)
+
+
+# The revision now in the database, as one row (NULL before the first revision).
+REVISION_QUERY = f"SELECT (SELECT token FROM {RoutingRevision._meta.db_table} ORDER BY id LIMIT 1)"  # noqa: S608
 
 
 def bump_routing_revision(**kwargs) -> None:

@@ -5,7 +5,6 @@ import hmac
 
 from django.conf import settings
 from django.db import ProgrammingError, connection, models, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,32 +32,40 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
     @classmethod
-    def reserve(cls, year: int, count: int = 1) -> list[int]:
+    def reserve(cls, year: int, count: int = 1, *, timeout_ms: int | None = None) -> list[int]:
         """Reserve `count` numbers of `year` (increasing, consecutive except on PostgreSQL
-        under concurrency) and return them; call inside a transaction."""
+        under concurrency) and return them; call inside a transaction. On PostgreSQL,
+        `timeout_ms` bounds the transaction's later statements and lock waits (SET LOCAL),
+        set in the same round trip as the numbers."""
         if connection.vendor == "postgresql":
-            return cls._from_sequence(year, count)
-        cls.objects.get_or_create(year=year)
-        cls.objects.filter(year=year).update(last=F("last") + count)
-        last = cls.objects.get(year=year).last
+            return cls._from_sequence(year, count, timeout_ms)
+        # SQLite (≥ 3.35: upsert with RETURNING): the row created or counted, and read, in one
+        # statement instead of three ORM queries (get_or_create, update, get).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cls._meta.db_table} (year, last) VALUES (%s, %s) "  # noqa: S608
+                "ON CONFLICT (year) DO UPDATE SET last = last + excluded.last RETURNING last",
+                [year, count],
+            )
+            [last] = cursor.fetchone()
         return list(range(last - count + 1, last + 1))
 
     @classmethod
-    def _from_sequence(cls, year: int, count: int) -> list[int]:
+    def _from_sequence(cls, year: int, count: int, timeout_ms: int | None) -> list[int]:
         name = f"doleances_reference_{int(year)}"
         known = (connection.settings_dict["NAME"], name)
         if known in _EXISTING_SEQUENCES:  # never dropped: no savepoint to guard the call
-            return cls._next_values(name, count)
+            return cls._next_values(name, count, timeout_ms)
         try:
             with transaction.atomic():
-                numbers = cls._next_values(name, count)
+                numbers = cls._next_values(name, count, timeout_ms)
         except ProgrammingError:  # the year's first number: its sequence does not exist yet
             cls._create_sequence(name, year)
             with connection.cursor() as cursor:
                 # Reading pg_class takes in the other connection's new sequence (this
                 # transaction's catalog view is otherwise kept from its failed lookup).
                 cursor.execute("SELECT 1 FROM pg_class WHERE relname = %s", [name])
-            numbers = cls._next_values(name, count)
+            numbers = cls._next_values(name, count, timeout_ms)
         _EXISTING_SEQUENCES.add(known)
         return numbers
 
@@ -81,11 +88,21 @@ class ReferenceCounter(models.Model):
             own.close()
 
     @staticmethod
-    def _next_values(name: str, count: int) -> list[int]:
+    def _next_values(name: str, count: int, timeout_ms: int | None) -> list[int]:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1", [name, count]
-            )
+            if timeout_ms is None:
+                cursor.execute(
+                    "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1", [name, count]
+                )
+            else:
+                # Both timeouts are local to the transaction; the drawn number comes first
+                # (a lock-free call), the bound applies to every statement after it.
+                cursor.execute(
+                    "SELECT nextval(%s), set_config('statement_timeout', %s, true), "
+                    "set_config('lock_timeout', %s, true) "
+                    "FROM generate_series(1, %s) ORDER BY 1",
+                    [name, str(timeout_ms), str(timeout_ms), count],
+                )
             return [row[0] for row in cursor.fetchall()]
 
 
