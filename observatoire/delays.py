@@ -12,13 +12,16 @@ from datetime import UTC, datetime
 import numpy as np
 from django.utils.translation import gettext as _
 
-from observatoire.facts import ANSWER_BUCKETS, bucket_sql
+from observatoire.facts import ANSWER_BUCKETS
 from observatoire.filters import Filters
 from observatoire.queries import (
+    _FACT_ONLY_FILTERS,
     _by_family_and_sector,
     _reading,
     _rollup_sums,
     _round,
+    _Span,
+    _span,
     _where,
 )
 
@@ -90,22 +93,36 @@ def response_times(f: Filters, by: str = "desk") -> list[dict]:
             """,
             [now, *params],
         ).fetchall()
-        binned = con.execute(
-            f"""
-            SELECT {column}, 0, answer_bucket, count(*) FROM facts
-            WHERE {where} AND first_answer_hours IS NOT NULL GROUP BY ALL
-            UNION ALL
-            SELECT {column}, 1, {bucket_sql("closing_days * 24")}, count(*) FROM facts
-            WHERE {where} AND closing_days IS NOT NULL GROUP BY ALL
-            """,
-            [*params, *params],
-        ).fetchall()
-    histograms: dict[tuple, np.ndarray] = {}
-    for ident, kind, bucket, n in binned:
-        histogram = histograms.setdefault((ident, kind), np.zeros(len(ANSWER_BUCKETS) - 1))
-        histogram[bucket] += n
+        histograms = _delay_histograms(con, f, column)
     missing = _("Sans guichet attribué") if by == "desk" else _("Catégorie inconnue")
     return [_response_row(row, histograms, missing) for row in rows]
+
+
+# Delay histograms by desk, category and arrondissement: (bucket column, monthly rollup).
+_DELAY_HISTOGRAMS = (
+    ("answer_bucket", "answer_desk_monthly"),
+    ("closing_bucket", "closing_desk_monthly"),
+)
+
+
+def _delay_histograms(con, f: Filters, column: str) -> dict[tuple, np.ndarray]:
+    """Histograms of the delays to the first answer (kind 0) and to closing (kind 1) by
+    `column` (desk or category): {(id, kind): counts per bucket}. Whole months come from
+    the desk rollups, the edge days (or every day, for a filter by quartier, channel or
+    partner, which they do not keep) from the facts: the same buckets either way."""
+    if any(getattr(f, name) for name in _FACT_ONLY_FILTERS):
+        span = _Span(None, ((f.start, f.end),))
+    else:
+        span = _span(f.start, f.end)
+    histograms: dict[tuple, np.ndarray] = {}
+    for kind, (bucket, monthly) in enumerate(_DELAY_HISTOGRAMS):
+        rows = _rollup_sums(
+            con, f, (column, bucket), span, monthly=monthly, daily="facts", required=bucket
+        )
+        for ident, b, n in rows:
+            histogram = histograms.setdefault((ident, kind), np.zeros(len(ANSWER_BUCKETS) - 1))
+            histogram[b] += n
+    return histograms
 
 
 def _quantiles(histogram: np.ndarray | None, scale: float) -> tuple:
