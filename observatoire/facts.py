@@ -51,6 +51,7 @@ FACT_COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("answer_bucket", pa.int8(), "TINYINT"),  # index of first_answer_hours in ANSWER_BUCKETS
     ("closing_days", pa.float64(), "DOUBLE"),
     ("closing_bucket", pa.int8(), "TINYINT"),  # index of closing_days * 24 in ANSWER_BUCKETS
+    ("deadline_state", pa.int8(), "TINYINT"),  # one of the DEADLINE_* values below
     ("updated_at", pa.timestamp("us"), "TIMESTAMP"),  # last change in the case database
 )
 FACT_SCHEMA = pa.schema([(name, arrow) for name, arrow, _ in FACT_COLUMNS])
@@ -75,6 +76,11 @@ def answer_bucket(hours: np.ndarray) -> np.ndarray:
     """Bucket of each delay (hours) in `ANSWER_BUCKETS`."""
     return np.clip(np.searchsorted(ANSWER_BUCKETS, hours, side="right") - 1, 0, None)
 
+
+# The first answer against the due date, so that the response-time tables count complaints
+# answered within it from rollups: no due date; answered by it; answered after it; not
+# answered yet (due once the due date has passed: that depends on the current time).
+DEADLINE_NONE, DEADLINE_WITHIN, DEADLINE_LATE, DEADLINE_UNANSWERED = 0, 1, 2, 3
 
 _HOUR = 3600
 _DAY = 86400
@@ -227,6 +233,14 @@ def build_facts(
             answer_bucket(np.where(closed_valid, (closed - received) / _HOUR, 0)),
             type=pa.int8(),
             mask=~closed_valid,
+        ),
+        "deadline_state": pa.array(
+            np.select(
+                [~due_valid, ~answer_valid, answer <= due],
+                [DEADLINE_NONE, DEADLINE_UNANSWERED, DEADLINE_WITHIN],
+                DEADLINE_LATE,
+            ),
+            type=pa.int8(),
         ),
         "updated_at": _timestamps(updated, updated_valid),
     }

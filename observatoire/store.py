@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from observatoire.facts import FACT_COLUMNS
 
 #: Bumped when the layout changes: a store of another version is rebuilt in full.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The symbolic link to the published file, one of SLOTS.
 STORE_FILE = "store.duckdb"
 SLOTS = ("store-a.duckdb", "store-b.duckdb")
@@ -100,6 +100,13 @@ ROLLUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "month_start",
         ("month_start", "year", *_DELAY_KEYS, "closing_bucket"),
         "closing_days IS NOT NULL",
+    ),
+    # Complaints by desk, category and arrondissement and their first answer against the
+    # due date, for the counts of the same tables.
+    "deadline_monthly": (
+        "month_start",
+        ("month_start", "year", *_DELAY_KEYS, "deadline_state"),
+        "",
     ),
 }
 H3_ROLLUP_RESOLUTION = 10

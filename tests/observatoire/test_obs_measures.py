@@ -3,7 +3,7 @@ by hand, and the filters read from untrusted URLs."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import h3
 import numpy as np
@@ -346,8 +346,22 @@ def test_response_time_histograms_from_the_desk_rollups_equal_the_facts_ones(
             from_facts = services.response_times(f.replace(channels=every_channel), by=by)
             assert from_rollups == from_facts
             assert any(r["closing_median_days"] is not None for r in from_rollups)
-    closed = sum(r["closed"] for r in services.response_times(Filters.last_days(90)))
-    assert closed == 20
+    # The counts, as the conditions on the facts define them.
+    f = Filters.last_days(90)
+    rows = services.response_times(f)
+    moment = timezone.now().astimezone(UTC).replace(tzinfo=None)
+    with store.reading() as con:
+        expected = con.execute(
+            "SELECT count(*), count(first_answer_hours), count(closing_days), "
+            "count(*) FILTER (WHERE due_at IS NOT NULL AND (due_at < ? "
+            "OR first_answer_at IS NOT NULL)), count(*) FILTER (WHERE first_answer_at <= due_at) "
+            "FROM facts WHERE day BETWEEN ? AND ?",
+            [moment, f.start, f.end],
+        ).fetchone()
+    within = sum(round(r["share_within_deadline"] * r["due"]) for r in rows if r["due"])
+    totals = tuple(sum(r[k] for r in rows) for k in ("n", "answered", "closed", "due"))
+    assert (*totals, within) == expected
+    assert expected[2] == 20
 
 
 # --- hot spots ------------------------------------------------------------------------------

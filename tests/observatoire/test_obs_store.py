@@ -185,7 +185,7 @@ def test_store_holds_no_personal_data(fresh_store, file_many):
         "quartier_id", "arrondissement_id", "sector_id", "h3_r8", "h3_r9", "h3_r10", "h3_r11",
         "desk_id", "partner_id", "first_answer_at", "closed_at", "due_at",
         "first_answer_hours", "answer_bucket", "closing_days", "closing_bucket",
-        "updated_at",
+        "deadline_state", "updated_at",
     }  # fmt: skip
     with store.reading() as con:
         columns = con.execute(
