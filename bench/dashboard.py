@@ -6,8 +6,8 @@
    that already holds one of N complaints is reused as it is (`--var-dir` outside the
    repository keeps it between runs: 10 M complaints are ~15 GB).
 2. The worker's full store refresh (`cpps observatoire refresh --full`, a child process like
-   the worker: its time and peak memory), skipped when the store already holds N rows
-   unless `--refresh`.
+   the worker: its time and peak memory), skipped when the store already holds N rows in
+   the current layout (`store.SCHEMA_VERSION`) unless `--refresh`.
 3. In a fresh process, once the worker has started (`cpps.wsgi` imported: URL conf and the
    Paris H3 grid loaded; store opened and templates loaded by the first request, no data
    cache warm), the page as a browser loads it: the HTML with its charts and tables, the
@@ -139,8 +139,12 @@ def refresh_store(n: int) -> dict:
     from observatoire import store
 
     if store.exists() and not ARGS.refresh and store.status()["rows"] == n:
-        log(f"store reused: {n:,} rows in {store.store_path()}")
-        return {}
+        with store.reading() as con:
+            layout = store.read_meta(con)["schema_version"]
+        if layout == store.SCHEMA_VERSION:
+            log(f"store reused: {n:,} rows in {store.store_path()}")
+            return {}
+        log(f"store of layout {layout}, not {store.SCHEMA_VERSION}: full refresh")
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "observatoire", "refresh", "--full"],

@@ -50,14 +50,16 @@ FACT_COLUMNS: tuple[tuple[str, pa.DataType, str], ...] = (
     ("first_answer_hours", pa.float64(), "DOUBLE"),
     ("answer_bucket", pa.int8(), "TINYINT"),  # index of first_answer_hours in ANSWER_BUCKETS
     ("closing_days", pa.float64(), "DOUBLE"),
+    ("closing_bucket", pa.int8(), "TINYINT"),  # index of closing_days * 24 in ANSWER_BUCKETS
+    ("deadline_state", pa.int8(), "TINYINT"),  # one of the DEADLINE_* values below
     ("updated_at", pa.timestamp("us"), "TIMESTAMP"),  # last change in the case database
 )
 FACT_SCHEMA = pa.schema([(name, arrow) for name, arrow, _ in FACT_COLUMNS])
 FACT_NAMES = tuple(name for name, _, _ in FACT_COLUMNS)
 
-# Histogram of the delays to the first answer kept in the rollups: geometric buckets 10 %
-# wide from 6 minutes (bucket 0: under 6 minutes; the last one is open, beyond ~1.9 years),
-# so that a median read from it is within a few percent of the exact one.
+# Histograms of the delays (to the first answer, to closing) kept in the rollups: geometric
+# buckets 10 % wide from 6 minutes (bucket 0: under 6 minutes; the last one is open, beyond
+# ~1.9 years), so that a median read from it is within a few percent of the exact one.
 ANSWER_BUCKET_FIRST_HOURS = 0.1
 ANSWER_BUCKET_RATIO = 1.1
 ANSWER_BUCKET_COUNT = 128
@@ -75,17 +77,10 @@ def answer_bucket(hours: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(ANSWER_BUCKETS, hours, side="right") - 1, 0, None)
 
 
-def bucket_sql(hours: str) -> str:
-    """SQL for the bucket of a delay in hours (an SQL expression) in `ANSWER_BUCKETS`, as
-    `answer_bucket` computes it, for delays the facts keep unbinned (closing times). A delay
-    on a bucket edge may land in the neighbouring bucket (floating point): a quantile read
-    from the histogram stays within one bucket either way."""
-    first, ratio, last = ANSWER_BUCKET_FIRST_HOURS, ANSWER_BUCKET_RATIO, ANSWER_BUCKET_COUNT - 1
-    return (
-        f"CASE WHEN {hours} < {first} THEN 0 ELSE least(floor(ln(greatest({hours}, {first}) "
-        f"/ {first}) / ln({ratio}))::INTEGER + 1, {last}) END"
-    )
-
+# The first answer against the due date, so that the response-time tables count complaints
+# answered within it from rollups: no due date; answered by it; answered after it; not
+# answered yet (due once the due date has passed: that depends on the current time).
+DEADLINE_NONE, DEADLINE_WITHIN, DEADLINE_LATE, DEADLINE_UNANSWERED = 0, 1, 2, 3
 
 _HOUR = 3600
 _DAY = 86400
@@ -234,6 +229,19 @@ def build_facts(
             mask=~answer_valid,
         ),
         "closing_days": pa.array((closed - received) / _DAY, mask=~closed_valid),
+        "closing_bucket": pa.array(
+            answer_bucket(np.where(closed_valid, (closed - received) / _HOUR, 0)),
+            type=pa.int8(),
+            mask=~closed_valid,
+        ),
+        "deadline_state": pa.array(
+            np.select(
+                [~due_valid, ~answer_valid, answer <= due],
+                [DEADLINE_NONE, DEADLINE_UNANSWERED, DEADLINE_WITHIN],
+                DEADLINE_LATE,
+            ),
+            type=pa.int8(),
+        ),
         "updated_at": _timestamps(updated, updated_valid),
     }
     return pa.table(columns, schema=FACT_SCHEMA)

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from observatoire.facts import FACT_COLUMNS
 
 #: Bumped when the layout changes: a store of another version is rebuilt in full.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 #: The symbolic link to the published file, one of SLOTS.
 STORE_FILE = "store.duckdb"
 SLOTS = ("store-a.duckdb", "store-b.duckdb")
@@ -63,6 +63,8 @@ _FULL = (
     "channel",
     "partner_id",
 )
+# Family and sector follow from category and arrondissement: kept for filters, no extra rows.
+_DELAY_KEYS = ("category_id", "family_id", "arrondissement_id", "sector_id", "desk_id")
 ROLLUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "daily": ("day", (*_TIME, *_FULL, "is_open"), ""),
     "daily_coarse": ("day", (*_TIME, *_COARSE, "is_open"), ""),
@@ -86,6 +88,25 @@ ROLLUPS: dict[str, tuple[str, tuple[str, ...], str]] = {
         "month_start",
         ("month_start", "year", "family_id", "sector_id", "answer_bucket"),
         "first_answer_hours IS NOT NULL",
+    ),
+    # Delay histograms by desk, category and arrondissement for the response-time tables
+    # (filters by quartier, channel or partner read the facts).
+    "answer_desk_monthly": (
+        "month_start",
+        ("month_start", "year", *_DELAY_KEYS, "answer_bucket"),
+        "first_answer_hours IS NOT NULL",
+    ),
+    "closing_desk_monthly": (
+        "month_start",
+        ("month_start", "year", *_DELAY_KEYS, "closing_bucket"),
+        "closing_days IS NOT NULL",
+    ),
+    # Complaints by desk, category and arrondissement and their first answer against the
+    # due date, for the counts of the same tables.
+    "deadline_monthly": (
+        "month_start",
+        ("month_start", "year", *_DELAY_KEYS, "deadline_state"),
+        "",
     ),
 }
 H3_ROLLUP_RESOLUTION = 10

@@ -3,14 +3,20 @@ by hand, and the filters read from untrusted URLs."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import h3
 import numpy as np
 import pytest
 from django.http import QueryDict
 from django.utils import timezone
-from test_obs_store import file_many, fresh_store, paris_time, quartier_point
+from test_obs_store import (
+    assert_rollups_match_facts,
+    file_many,
+    fresh_store,
+    paris_time,
+    quartier_point,
+)
 
 from doleances.choices import Channel
 from doleances.models import Category
@@ -309,6 +315,53 @@ def test_response_time_quantiles_within_one_bucket_of_the_exact_ones(fresh_store
             bucket = int(answer_bucket(np.array([exact * scale]))[0])
             width = (ANSWER_BUCKETS[bucket + 1] - ANSWER_BUCKETS[bucket]) / scale
             assert abs(row[name] - exact) <= width + 0.05, (name, row[name], exact, width)
+
+
+def test_response_time_histograms_from_the_desk_rollups_equal_the_facts_ones(
+    fresh_store, file_many
+):
+    """Whole months come from the desk rollups (`answer_desk_monthly`, `closing_desk_monthly`),
+    kept up to date by incremental refreshes; a channel filter reads every day from the facts:
+    with every channel, the same table to the last digit."""
+    now = timezone.now()
+    created = file_many(
+        [
+            (("depots-sauvages", "graffitis")[k % 2], 11 + k % 3, now - timedelta(hours=3 + 37 * k))
+            for k in range(50)
+        ]
+    )
+    services.refresh()
+    for k, complaint in enumerate(created[:40]):
+        case = Case.objects.select_related("complaint", "desk").get(pk=complaint.pk)
+        workflow.qualify(case, None)
+        workflow.answer(Case.objects.get(pk=complaint.pk), None, "Traité.")
+        if k % 2:
+            workflow.close(Case.objects.get(pk=complaint.pk), None, ClosingReason.RESOLVED)
+    assert not services.refresh()["full"]
+    assert_rollups_match_facts()
+    every_channel = tuple(Channel.values)
+    for f in (Filters.last_days(90), Filters.last_days(90).replace(arrondissements=(3,))):
+        for by in ("desk", "category"):
+            from_rollups = services.response_times(f, by=by)
+            from_facts = services.response_times(f.replace(channels=every_channel), by=by)
+            assert from_rollups == from_facts
+            assert any(r["closing_median_days"] is not None for r in from_rollups)
+    # The counts, as the conditions on the facts define them.
+    f = Filters.last_days(90)
+    rows = services.response_times(f)
+    moment = timezone.now().astimezone(UTC).replace(tzinfo=None)
+    with store.reading() as con:
+        expected = con.execute(
+            "SELECT count(*), count(first_answer_hours), count(closing_days), "
+            "count(*) FILTER (WHERE due_at IS NOT NULL AND (due_at < ? "
+            "OR first_answer_at IS NOT NULL)), count(*) FILTER (WHERE first_answer_at <= due_at) "
+            "FROM facts WHERE day BETWEEN ? AND ?",
+            [moment, f.start, f.end],
+        ).fetchone()
+    within = sum(round(r["share_within_deadline"] * r["due"]) for r in rows if r["due"])
+    totals = tuple(sum(r[k] for r in rows) for k in ("n", "answered", "closed", "due"))
+    assert (*totals, within) == expected
+    assert expected[2] == 20
 
 
 # --- hot spots ------------------------------------------------------------------------------

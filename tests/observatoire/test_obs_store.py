@@ -184,7 +184,8 @@ def test_store_holds_no_personal_data(fresh_store, file_many):
         "weekday", "occurred_hour", "category_id", "family_id", "channel", "status", "is_open",
         "quartier_id", "arrondissement_id", "sector_id", "h3_r8", "h3_r9", "h3_r10", "h3_r11",
         "desk_id", "partner_id", "first_answer_at", "closed_at", "due_at",
-        "first_answer_hours", "answer_bucket", "closing_days", "updated_at",
+        "first_answer_hours", "answer_bucket", "closing_days", "closing_bucket",
+        "deadline_state", "updated_at",
     }  # fmt: skip
     with store.reading() as con:
         columns = con.execute(
