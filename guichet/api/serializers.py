@@ -6,6 +6,7 @@ import math
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,7 +15,7 @@ from core.dates import in_range
 from doleances.choices import Channel, Precision, Status
 from doleances.models import Category, Complaint
 from doleances.models.complaint import EMAIL_MAX_LENGTH
-from doleances.services import ComplaintInput, ContactInput
+from doleances.services import ComplaintInput, ContactInput, category_by_code
 
 
 class CoordinateField(serializers.FloatField):
@@ -30,9 +31,25 @@ class CodeField(serializers.SlugRelatedField):
     """A referential row designated by its code; only short plain strings are looked up."""
 
     def to_internal_value(self, data):
+        self.check_code(data)
+        return super().to_internal_value(data)
+
+    def check_code(self, data):
         if not isinstance(data, str) or len(data) > 60 or "\x00" in data:
             self.fail("invalid")
-        return super().to_internal_value(data)
+
+
+class CategoryCodeField(CodeField):
+    """The category of a filing, with its family (the answer names it), read by
+    `category_by_code`: the ORM's lookup was a tenth of an API filing's CPU. Same answers
+    and errors as the queryset's lookup; the queryset stays for the schema."""
+
+    def to_internal_value(self, data):
+        self.check_code(data)
+        category = category_by_code(data)
+        if category is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return category
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
@@ -69,9 +86,8 @@ class ContactSerializer(serializers.Serializer):
 class ComplaintCreateSerializer(serializers.Serializer):
     """A complaint sent by a partner's system; the place is a point or an address."""
 
-    category = CodeField(
+    category = CategoryCodeField(
         slug_field="code",
-        # With its family: the answer names it (`created_representation`).
         queryset=Category.objects.select_related("family"),
         help_text=_("Code de la catégorie (voir /api/v1/categories/)."),
         error_messages={
