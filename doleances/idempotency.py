@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,13 +48,20 @@ def fingerprint(*parts) -> str:
 def earlier_answer(retry: RetryKey) -> Complaint | None:
     """The complaint filed with this key within its window, or None. Raises RetryConflict
     when the key came with another request."""
-    row = (
-        IntakeKey.objects.filter(scope=retry.scope[:100], key=retry.key[:KEY_MAX_LENGTH])
-        .select_related("complaint")
-        .first()
-    )
-    if row is None:
+    scope, key = retry.scope[:100], retry.key[:KEY_MAX_LENGTH]
+    # Asked on every Open311 filing and nearly always answered "none": the unique key's
+    # lookup as a statement of our own; the ORM's (compiling a query of the key's and the
+    # complaint's columns) was ~0.3 ms of a filing's CPU. The key is read when found.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {IntakeKey._meta.db_table} "  # noqa: S608 (the model's table)
+            f"WHERE scope = %s AND {connection.ops.quote_name('key')} = %s",
+            [scope, key],
+        )
+        found = cursor.fetchone()
+    if found is None:
         return None
+    row = IntakeKey.objects.select_related("complaint").get(pk=found[0])
     if row.created_at < timezone.now() - retry.window:
         row.delete()  # expired: the key may be used afresh
         return None

@@ -77,7 +77,8 @@ def _active_categories():
 
 
 def active_category(service_code: str) -> Category:
-    category = _active_categories().filter(service_code=service_code).first()
+    # The code is unique: no ordering to compile (the model's spans the family's table).
+    category = next(iter(_active_categories().filter(service_code=service_code).order_by()), None)
     if category is None:
         raise Open311Error(404, _("service_code inconnu : %(code)s.") % {"code": service_code})
     return category
