@@ -224,6 +224,42 @@ def _unchanged_types(field) -> tuple[type, ...]:
     return _UNCHANGED_TYPES.get(_kind(field), ())
 
 
+def joined_instances(models: Sequence[type[Model]], joins: str, params: Sequence) -> list | None:
+    """The instances of `models`, in that order, from the one row of `SELECT <every column of
+    each model> FROM <the first model's table> <joins>` (`joins`: its JOIN and WHERE clauses,
+    with `%s` placeholders for `params`); None when there is no row, and None in place of a
+    model whose primary key came back NULL (a LEFT JOIN that found nothing).
+
+    What `select_related(...).get(...)` reads, for the few look-ups run on every request,
+    where compiling the ORM's query costs several times running it (the API token with its
+    account, the category of a filing: tests/guichet/test_guichet_api_intake_cost.py)."""
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    fields = [list(model._meta.concrete_fields) for model in models]
+    columns = ", ".join(
+        f"{quote(model._meta.db_table)}.{quote(field.column)}"
+        for model, model_fields in zip(models, fields, strict=True)
+        for field in model_fields
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(models[0]._meta.db_table)} {joins}",  # noqa: S608 (names)
+            list(params),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found, start = [], 0
+    for model, model_fields in zip(models, fields, strict=True):
+        values = row[start : start + len(model_fields)]
+        start += len(model_fields)
+        if values[model_fields.index(model._meta.pk)] is None:
+            found.append(None)
+        else:
+            found.extend(instances_from_rows(model, model_fields, [values]))
+    return found
+
+
 def instances_from_rows(model: type[Model], fields, rows, *, using: str = "default") -> list:
     """Model instances from the rows of a query of our own, each row holding the values of
     `fields` in that order; the values are converted as the ORM converts what it reads (dates,
