@@ -119,18 +119,22 @@ ISC_DESKS = [("isc-exemple-18", 18), ("isc-exemple-19", 19), ("isc-exemple-20", 
 RECORDS_PER_DESK = 400
 
 
+def _example_organization(name: str) -> Organization:
+    return Organization.objects.create(
+        name=name,
+        description=EXAMPLE + "association de démonstration.",
+        provenance=PROVENANCE,
+        is_example=True,
+    )
+
+
 def example_tig_host() -> Service:
     """The example structure hosting TIG (« accueil de TIG » term), created once: a local
     service with no victims' situation, so the finder never proposes it."""
     name = EXAMPLE + "structure d'accueil de TIG (18e)"
     if service := Service.objects.filter(name=name).first():
         return service
-    organization = Organization.objects.create(
-        name=EXAMPLE + "association d'insertion",
-        description=EXAMPLE + "association de démonstration.",
-        provenance=PROVENANCE,
-        is_example=True,
-    )
+    organization = _example_organization(EXAMPLE + "association d'insertion")
     service = Service.objects.create(
         organization=organization,
         name=name,
@@ -153,12 +157,7 @@ def create_demo_directory() -> int:
         full_name = EXAMPLE + name
         if Service.objects.filter(name=full_name).exists():
             continue
-        organization = Organization.objects.create(
-            name=f"{EXAMPLE}association n° {index + 1}",
-            description=EXAMPLE + "association de démonstration.",
-            provenance=PROVENANCE,
-            is_example=True,
-        )
+        organization = _example_organization(f"{EXAMPLE}association n° {index + 1}")
         service = Service.objects.create(
             organization=organization,
             name=full_name,
