@@ -129,7 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests here too (CPPS_DB_CONN_MAX_AGE): opening one per
+    # request (its PRAGMAs, and at close the write-ahead log's checkpoint when it was the last
+    # one) cost 2 to 5 ms of CPU per request, more than the intake itself (docs/load-testing.md).
     DATABASES["default"]["TEST"] = {"NAME": str(CPPS_VAR_DIR / "test-cpps.sqlite3")}
 elif os.environ.get("CPPS_TEST_DB_NAME"):
     # Lets concurrent test runs on one PostgreSQL server each use their own database.

@@ -1,7 +1,7 @@
-import contextlib
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.db import DatabaseError
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cpps.settings")
@@ -19,6 +19,8 @@ get_resolver().url_patterns  # noqa: B018
 from observatoire.hotspots import prepare_grid  # noqa: E402
 from territory.services import territory_index  # noqa: E402
 
-with contextlib.suppress(Exception):
-    territory_index()
-    prepare_grid()
+for warm_up in (territory_index, prepare_grid):
+    try:
+        warm_up()
+    except (DatabaseError, RuntimeError):  # RuntimeError: pytest-django's "no database access"
+        pass
