@@ -75,14 +75,14 @@ def earlier_answer(retry: RetryKey) -> Complaint | None:
     return row.complaint
 
 
-def remember(retry: RetryKey, complaint: Complaint) -> None:
-    """Call inside the transaction that stores `complaint`."""
-    IntakeKey.objects.create(
-        scope=retry.scope[:100],
-        key=retry.key[:KEY_MAX_LENGTH],
-        fingerprint=retry.fingerprint,
-        complaint=complaint,
-    )
+def key_row(retry: RetryKey) -> dict:
+    """The IntakeKey row of `retry`, without its complaint: written in the statement that
+    stores the complaint (`doleances.services.file_complaint`)."""
+    return {
+        "scope": retry.scope[:100],
+        "key": retry.key[:KEY_MAX_LENGTH],
+        "fingerprint": retry.fingerprint,
+    }
 
 
 def header_retry_key(request, scope: str, digest: str, window: timedelta) -> RetryKey | None:

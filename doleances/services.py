@@ -11,25 +11,27 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import in_range, out_of_range_message
-from core.db import joined_instances
+from core.db import insert_with_dependents, joined_instances
 from doleances.choices import Precision, Status
-from doleances.idempotency import RetryConflict, RetryKey, earlier_answer, remember
+from doleances.idempotency import RetryConflict, RetryKey, earlier_answer, key_row
 from doleances.models import (
     Category,
     Complainant,
     Complaint,
     Family,
+    IntakeKey,
     Photo,
     ReferenceCounter,
 )
@@ -342,67 +344,96 @@ def check_complaint(data: ComplaintInput) -> CheckedInput:
 
 
 def file_complaint(
-    data: ComplaintInput | CheckedInput, within: Callable[[Complaint], None] | None = None
+    data: ComplaintInput | CheckedInput,
+    within: Callable[[Complaint], None] | None = None,
+    along: Sequence[tuple[type[Model], Sequence[Mapping]]] = (),
 ) -> Complaint:
     """Validate, locate and store one complaint with its contact and photos; then signal it.
 
     Raises IntakeError with French messages; stores nothing in that case. A repeated
-    (source, external_id) returns the complaint already stored instead of a second copy.
-    `within`, if given, is called with a new complaint inside the transaction that stores it
-    (what a channel stores along with it, its answer built before the commit): a caller
-    needs no transaction of its own around this one, nor its savepoint.
+    (source, external_id) or retry key returns the complaint already stored instead of a
+    second copy. `along`: rows of other models that point to the complaint, which its channel
+    stores with it (as `core.db.insert_with_dependents` takes them). `within`, if given, is
+    called with a new complaint inside the transaction that stores it (its answer built
+    before the commit): a caller needs no transaction of its own around this one, nor its
+    savepoint.
     """
     checked = data if isinstance(data, CheckedInput) else check_complaint(data)
-    data, where = checked.data, checked.where
-    existing = _earlier(data)
-    if existing:
-        return existing
-    received = data.received_at or timezone.now()
+    data = checked.data
+    # A retry is told apart by the unique keys (external id, retry key) when its complaint is
+    # written, not by a look-up before: nearly every filing is new, and the look-up was a
+    # round trip for each. The retry's transaction is undone, then the earlier answer read.
     try:
-        with transaction.atomic():
-            [number] = ReferenceCounter.reserve(
-                timezone.localtime(received).year, timeout_ms=_remaining_ms(data.deadline)
-            )
-            complaint = build_complaint(
-                data, where, format_reference(timezone.localtime(received).year, number)
-            )
-            complaint.received_at = received
-            complaint.save()
-            if data.contact and not data.contact.is_empty():
-                Complainant.objects.create(
-                    complaint=complaint,
-                    name=data.contact.name.strip()[:150],
-                    email=data.contact.email.strip(),
-                    phone=data.contact.phone.strip()[:30],
-                    consent_contact=data.contact.consent_contact,
-                    # Only offered for sensitive categories (violence, hate acts…).
-                    consent_victim_support=data.contact.consent_victim_support
-                    and data.category.is_sensitive,
-                )
-            for photo in checked.photos:
-                stored = Photo(
-                    complaint=complaint,
-                    sha256=photo.sha256,
-                    width=photo.width,
-                    height=photo.height,
-                    size=len(photo.content),
-                )
-                stored.image.save(f"{photo.sha256}.jpg", ContentFile(photo.content), save=False)
-                stored.save()
-            complaint_filed.send(sender=Complaint, complaint=complaint)
-            if data.retry:
-                remember(data.retry, complaint)
-            if within is not None:
-                within(complaint)
-            if data.deadline is not None and time.monotonic() > data.deadline:
-                raise IntakeDeadlineExceeded("intake past its deadline: rolled back")
+        return _store(checked, within, along)
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its result.
         existing = _earlier(data)
         if existing:
             return existing
-        raise
+        if data.retry is None:
+            raise
+    # The retry key had expired (and `_earlier` removed it): the request is a new one.
+    return _store(checked, within, along)
+
+
+def _store(checked: CheckedInput, within, along) -> Complaint:
+    data, where = checked.data, checked.where
+    received = data.received_at or timezone.now()
+    year = timezone.localtime(received).year
+    with transaction.atomic():
+        [number] = ReferenceCounter.reserve(year, timeout_ms=_remaining_ms(data.deadline))
+        complaint = build_complaint(data, where, format_reference(year, number))
+        complaint.received_at = received
+        complainant = _complainant(data)
+        dependents = [*along]
+        if complainant is not None:
+            dependents.append((Complainant, [_row(complainant)]))
+        if data.retry:
+            dependents.append((IntakeKey, [key_row(data.retry)]))
+        # The complaint with its contact, its retry key and its channel's rows: one
+        # statement on PostgreSQL (checked by tests/guichet/test_guichet_api_intake_cost.py).
+        insert_with_dependents(complaint, dependents)
+        if complainant is not None:
+            complainant.complaint = complaint
+        for photo in checked.photos:
+            stored = Photo(
+                complaint=complaint,
+                sha256=photo.sha256,
+                width=photo.width,
+                height=photo.height,
+                size=len(photo.content),
+            )
+            stored.image.save(f"{photo.sha256}.jpg", ContentFile(photo.content), save=False)
+            stored.save()
+        complaint_filed.send(sender=Complaint, complaint=complaint, complainant=complainant)
+        if within is not None:
+            within(complaint)
+        if data.deadline is not None and time.monotonic() > data.deadline:
+            raise IntakeDeadlineExceeded("intake past its deadline: rolled back")
     return complaint
+
+
+def _complainant(data: ComplaintInput) -> Complainant | None:
+    """The person's contact data, stored apart from the complaint; None when none was given."""
+    if not data.contact or data.contact.is_empty():
+        return None
+    return Complainant(
+        name=data.contact.name.strip()[:150],
+        email=data.contact.email.strip(),
+        phone=data.contact.phone.strip()[:30],
+        consent_contact=data.contact.consent_contact,
+        # Only offered for sensitive categories (violence, hate acts…).
+        consent_victim_support=data.contact.consent_victim_support and data.category.is_sensitive,
+    )
+
+
+def _row(instance: Model) -> dict:
+    """An unsaved instance's stored values ({attname: value}), its foreign key to the complaint
+    left to `insert_with_dependents`."""
+    return {
+        f.attname: f.pre_save(instance, True)
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.related_model is not Complaint
+    }
 
 
 def _earlier(data: ComplaintInput) -> Complaint | None:

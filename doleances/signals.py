@@ -3,7 +3,8 @@ depending on them."""
 
 from django.dispatch import Signal
 
-# Sent inside the intake transaction with `complaint`; receivers must not swallow errors.
+# Sent inside the intake transaction with `complaint` and `complainant` (the contact stored
+# with it, or None); receivers must not swallow errors.
 complaint_filed = Signal()
 # Sent after a bulk import batch with `complaints` (a list); same contract.
 complaints_filed_bulk = Signal()

@@ -194,14 +194,13 @@ def submit_request(
         deadline=deadline,
     )
 
-    def store_attributes(complaint):  # in the complaint's transaction; a retry's has them
-        RequestAttributes.objects.create(
-            complaint=complaint, api_key=key, values=values, address_id=data["address_id"]
-        )
-
+    attributes = {"api_key_id": key.pk, "values": values, "address_id": data["address_id"]}
     try:
-        # Checked before the transaction opens: no write lock held meanwhile (SQLite).
-        complaint = file_complaint(check_complaint(intake), within=store_attributes)
+        # Checked before the transaction opens: no write lock held meanwhile (SQLite). The
+        # attributes are stored with the complaint (a retry's has them already).
+        complaint = file_complaint(
+            check_complaint(intake), along=[(RequestAttributes, [attributes])]
+        )
     except IntakeError as exc:
         raise Open311Error(400, *[m for messages in exc.errors.values() for m in messages]) from exc
     return complaint

@@ -29,16 +29,14 @@ def _bridge(complaint) -> CategoryBridge | None:
     )
 
 
-def copy_to_victim_support(sender, complaint, **kwargs):
+def copy_to_victim_support(sender, complaint, complainant=None, **kwargs):
     """Receiver of `complaint_filed` (after traitement opened the case)."""
-    # Intake records the consent only for a sensitive category (doleances.services): the
-    # other complaints need no query here.
-    if not complaint.category.is_sensitive:
+    # Intake records the consent only for a sensitive category (doleances.services), and
+    # sends the contact it stored: a complaint without that consent needs no query here.
+    if complainant is None or not complainant.consent_victim_support:
         return
     bridge = _bridge(complaint)
     if bridge is None or bridge.copy_desk is None or not bridge.copy_desk.is_active:
-        return
-    if not complaint.complainants.filter(consent_victim_support=True).exists():
         return
     case = Case.objects.filter(complaint=complaint).first()
     if case is not None:
