@@ -1,3 +1,4 @@
+import contextlib
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -20,7 +21,6 @@ from observatoire.hotspots import prepare_grid  # noqa: E402
 from territory.services import territory_index  # noqa: E402
 
 for warm_up in (territory_index, prepare_grid):
-    try:
+    # RuntimeError: pytest-django's "Database access not allowed".
+    with contextlib.suppress(DatabaseError, RuntimeError):
         warm_up()
-    except (DatabaseError, RuntimeError):  # RuntimeError: pytest-django's "no database access"
-        pass

@@ -4,10 +4,12 @@ from django.db.models.signals import post_delete, post_save
 
 from doleances.models import Category, Family
 from open311.models import CatalogRevision, ServiceAttribute, ServiceSettings
+from open311.services import SERVICES
 
 
 def touch_catalog(sender, **kwargs):
     CatalogRevision.touch()
+    SERVICES.clear()
 
 
 def connect():

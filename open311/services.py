@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import in_range, out_of_range_message
+from core.memo import ReferentialMemo
 from doleances.choices import Channel, Status
 from doleances.idempotency import RetryKey
 from doleances.models import Category, Complaint
@@ -61,6 +62,11 @@ def w3c(moment: datetime | None) -> str | None:
 # --- services ---------------------------------------------------------------------------
 
 
+def _read_active_category(service_code: str) -> Category | None:
+    # The code is unique: no ordering to compile (the model's spans the family's table).
+    return next(iter(_active_categories().filter(service_code=service_code).order_by()), None)
+
+
 def _settings_of(category: Category) -> ServiceSettings | None:
     try:
         return category.open311_settings
@@ -76,9 +82,15 @@ def _active_categories():
     )
 
 
+# Active services with their family, settings and attributes, by service code: every request
+# names one (cleared with the catalogue's changeset, `open311.receivers`).
+SERVICES = ReferentialMemo("open311.services")
+
+
 def active_category(service_code: str) -> Category:
-    # The code is unique: no ordering to compile (the model's spans the family's table).
-    category = next(iter(_active_categories().filter(service_code=service_code).order_by()), None)
+    """The active category of that service code, with its family, settings and attributes;
+    kept a few seconds (core.memo): its two statements were among a filing's eleven."""
+    category = SERVICES.get(service_code, lambda: _read_active_category(service_code))
     if category is None:
         raise Open311Error(404, _("service_code inconnu : %(code)s.") % {"code": service_code})
     return category

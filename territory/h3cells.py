@@ -82,6 +82,9 @@ FACE_I_AXIS_AZIMUTHS = np.array(
 
 # Points are processed in slices small enough for their temporaries to stay in CPU cache.
 CHUNK = 16384
+# Up to this many points, h3 itself, one call per point and resolution, is quicker than the
+# arrays' set-up (one intake: 4 cells in ~10 µs instead of ~200 µs).
+FEW_POINTS = 8
 # Where a point's dot products with two face centres differ by less than this, the face is
 # chosen by the library's exact scan rather than by the fast test.
 FACE_TIE_MARGIN = 1e-9
@@ -454,6 +457,12 @@ def latlng_to_cells(lats, lons, resolutions: Iterable[int]) -> dict[int, np.ndar
     with np.errstate(invalid="ignore"):
         valid = np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90) & (np.abs(lons) <= 180)
     if not resolutions or not valid.any():
+        return out
+    if lats.size <= FEW_POINTS:
+        for k in np.flatnonzero(valid).tolist():
+            lat, lon = float(lats[k]), float(lons[k])
+            for res in resolutions:
+                out[res][k] = h3i.latlng_to_cell(lat, lon, res)
         return out
     if valid.all():  # work in place on slices of the inputs and outputs
         for start in range(0, lats.size, CHUNK):

@@ -28,9 +28,11 @@ def _territory_version_checked():
     """A test's rolled-back territory edits leave no index behind (a process trusts its index
     for a few seconds, `territory.services.VERSION_CHECK_SECONDS`): each test checks the
     version once, as a process does after that delay."""
+    from core import memo
     from territory import services
 
     services._cached.pop("checked_until", None)
+    memo.clear_all()  # the referential rows kept a few seconds (core.memo), likewise
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -68,7 +69,12 @@ class RoutingTable:
     @classmethod
     def current(cls) -> RoutingTable:
         """The table for the routing revision now in the database, rebuilt only if it moved."""
-        token = RoutingRevision.objects.values_list("token", flat=True).first()
+        # The statement the PostgreSQL intake folds into its writes, here on its own: the
+        # ORM's `.first()` compiled a query each time, several times the cost of running it.
+        with connection.cursor() as cursor:
+            cursor.execute(REVISION_QUERY)
+            [(stored,)] = cursor.fetchall()
+        token = _TOKEN_FIELD.to_python(stored)
         if token is None:
             token = RoutingRevision.objects.create().token
         with _cache_lock:
@@ -223,6 +229,7 @@ ROUTING_INPUTS = (RoutingRule, Desk, Category, Family, PlaceType, TimeWindow, Ar
 
 # The revision now in the database, as one row (NULL before the first revision).
 REVISION_QUERY = f"SELECT (SELECT token FROM {RoutingRevision._meta.db_table} ORDER BY id LIMIT 1)"  # noqa: S608
+_TOKEN_FIELD = RoutingRevision._meta.get_field("token")
 
 
 def bump_routing_revision(**kwargs) -> None:
