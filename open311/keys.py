@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_event, log_permission_denied
 from accounts.choices import AuditAction
 from open311.errors import Open311Error
-from open311.models import ApiKey, ApiKeyWindow
+from open311.models import ApiKey
+from operations.ratelimit import count_request
 
 KEY_PREFIX = "o311_"
 PREFIX_LENGTH = 12
@@ -89,22 +90,10 @@ def authenticate(raw: str, request=None) -> ApiKey:
 
 
 def _count_request(key: ApiKey) -> None:
-    """Fixed one-minute window: the n-th request of the minute beyond the limit gets a 429."""
+    """Fixed one-minute window: the n-th request of the minute beyond the limit gets a 429.
+    Counted by the shared request counter of every web process (operations.ratelimit)."""
+    count = count_request(f"open311-key:{key.pk}")
     now = timezone.now()
-    window = now.replace(second=0, microsecond=0)
-    count = _increment(key, window)
-    if count is None:  # the minute's first request
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    ApiKeyWindow.objects.create(api_key=key, window_start=window, count=1)
-                count = 1
-            except IntegrityError:
-                # Another worker opened the window first.
-                count = _increment(key, window)
-            ApiKeyWindow.objects.filter(
-                api_key=key, window_start__lt=window - timedelta(minutes=1)
-            ).delete()
     # Shown to the minute (`cpps apikey list`): written at most once a minute, not per request.
     if key.last_used_at is None or now - key.last_used_at >= timedelta(minutes=1):
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
@@ -113,21 +102,5 @@ def _count_request(key: ApiKey) -> None:
             429,
             _("Trop de requêtes : cette clé est limitée à %(n)d dépôts par minute.")
             % {"n": key.rate_limit_per_minute},
-            retry_after=60 - now.second,
+            retry_after=60 - int(time.time()) % 60,
         )
-
-
-def _increment(key: ApiKey, window) -> int | None:
-    """Count one request in the key's window and return the window's count, in one statement
-    (PostgreSQL, SQLite ≥ 3.35); None when the window has no row yet."""
-    q = connection.ops.quote_name
-    table, count = q(ApiKeyWindow._meta.db_table), q("count")
-    start = ApiKeyWindow._meta.get_field("window_start").get_db_prep_value(window, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {count} = {count} + 1 "  # noqa: S608 (our own names)
-            f"WHERE {q('api_key_id')} = %s AND {q('window_start')} = %s RETURNING {count}",
-            [key.pk, start],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None

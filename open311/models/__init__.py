@@ -1,10 +1,9 @@
 from .catalog import CatalogRevision, ServiceAttribute, ServiceSettings
-from .keys import ApiKey, ApiKeyWindow
+from .keys import ApiKey
 from .submission import RequestAttributes
 
 __all__ = [
     "ApiKey",
-    "ApiKeyWindow",
     "CatalogRevision",
     "RequestAttributes",
     "ServiceAttribute",

@@ -35,22 +35,3 @@ class ApiKey(models.Model):
     def source(self) -> str:
         """The provenance written on the complaints this client files."""
         return f"open311:{self.name}"
-
-
-class ApiKeyWindow(models.Model):
-    """A fixed one-minute window of a key's request count (in the database, so that every
-    worker process shares it)."""
-
-    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="windows")
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["api_key", "window_start"], name="open311_one_window_per_minute"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.api_key_id} {self.window_start:%Y-%m-%d %H:%M}"
