@@ -50,23 +50,25 @@ def alerts(as_of: date | None = None, sectors=(), families=()) -> list[dict]:
         family_rows = [r for r in family_rows if not families or r[1] in families]
         sector_rows = [r for r in sector_rows if not sectors or r[1] in sectors]
         weekly = con.execute(
-            "SELECT family_id, sector_id, (week_start - ?::DATE) // 7, sum(n) FROM weekly "
+            "SELECT coalesce(family_id, -1) AS family, coalesce(sector_id, -1) AS sector, "
+            "(week_start - ?::DATE) // 7 AS week, sum(n) AS n FROM weekly "
             "WHERE week_start BETWEEN ? AND ? GROUP BY ALL",
             [first_week, first_week, last_week],
-        ).fetchall()
+        ).fetchnumpy()
     steps = (last_week - first_week).days // 7 + 1
     family_index = {r[0]: i for i, r in enumerate(family_rows)}
     sector_index = {r[0]: i for i, r in enumerate(sector_rows)}
     by_sector = np.zeros((len(family_rows), len(sector_rows), steps))
     paris = np.zeros((len(family_rows), steps))
-    for family_id, sector_id, week, n in weekly:
-        fi = family_index.get(family_id)
-        if fi is None:
-            continue
-        paris[fi, week] += n
-        si = sector_index.get(sector_id)
-        if si is not None:
-            by_sector[fi, si, week] += n
+    # As arrays: ~25,000 (family, sector, week) rows over five years at 10 M complaints.
+    fi = np.array([family_index.get(int(i), -1) for i in weekly["family"]], dtype=np.intp)
+    si = np.array([sector_index.get(int(i), -1) for i in weekly["sector"]], dtype=np.intp)
+    week = np.asarray(weekly["week"], dtype=np.intp)
+    n = np.asarray(weekly["n"], dtype=float)
+    kept = fi >= 0
+    np.add.at(paris, (fi[kept], week[kept]), n[kept])
+    kept &= si >= 0
+    np.add.at(by_sector, (fi[kept], si[kept], week[kept]), n[kept])
     series, labels = [], []
     for fi, family in enumerate(family_rows):
         if not sectors:
