@@ -7,15 +7,8 @@ class DoleancesConfig(AppConfig):
     verbose_name = _("Doléances")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
+        from core.signals import on_change
         from doleances.models import Category, Family
         from doleances.services import CATEGORIES
 
-        for model in (Category, Family):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    CATEGORIES.clear,
-                    sender=model,
-                    dispatch_uid=f"doleances_categories_{model.__name__}_{signal is post_save}",
-                )
+        on_change(CATEGORIES.clear, (Category, Family), "doleances.categories")

@@ -16,11 +16,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Desk
+from core.signals import on_change
 from doleances.models import Category, Family
 from territory.models import Arrondissement
 from traitement.models import PlaceType, RoutingRevision, RoutingRule, TimeWindow
@@ -240,10 +241,7 @@ def bump_routing_revision(**kwargs) -> None:
 
 
 def connect_revision_signals() -> None:
-    for model in ROUTING_INPUTS:
-        uid = f"traitement.routing_revision.{model._meta.label_lower}"
-        post_save.connect(bump_routing_revision, sender=model, dispatch_uid=uid + ".save")
-        post_delete.connect(bump_routing_revision, sender=model, dispatch_uid=uid + ".delete")
+    on_change(bump_routing_revision, ROUTING_INPUTS, "traitement.routing_revision")
     for through in (
         RoutingRule.arrondissements.through,
         RoutingRule.sectors.through,

@@ -1,6 +1,6 @@
 """Any change of the directory moves its version token (the finder's index is rebuilt)."""
 
-from django.db.models.signals import post_delete, post_save
+from core.signals import on_change
 
 DIRECTORY_MODELS = (
     "Taxonomy",
@@ -29,7 +29,4 @@ def _bump(sender, **kwargs):
 def connect():
     from victimes import models
 
-    for name in DIRECTORY_MODELS:
-        model = getattr(models, name)
-        post_save.connect(_bump, sender=model, dispatch_uid=f"victimes-version-save-{name}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"victimes-version-delete-{name}")
+    on_change(_bump, (getattr(models, name) for name in DIRECTORY_MODELS), "victimes.version")
