@@ -86,15 +86,8 @@ def insert_rows_then(
     connection = connections[router.db_for_write(writes[0][0])]
     clauses, values = [], []
     for model, rows in writes:
-        if not rows:
-            continue
-        table, columns, width, prepared = _insert_plan(model, rows, connection)[:4]
-        row_sql = "(" + ", ".join(["%s"] * width) + ")"
-        clauses.append(
-            f"w{len(clauses)} AS (INSERT INTO {table} ({columns}) "  # noqa: S608 (names)
-            f"VALUES {', '.join([row_sql] * len(rows))})"
-        )
-        values.extend(value for row in prepared(rows) for value in row)
+        if rows:
+            _add_insert_clause(clauses, values, model, rows, connection)
     sql = f"WITH {', '.join(clauses)} {query}" if clauses else query
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *params])
@@ -114,12 +107,11 @@ def insert_with_dependents(
     What intake writes per complaint (the complaint, its contact, its retry key, what its
     channel stores along): one round trip instead of three or four, and none of
     `Model.save()`'s work (no signal is sent; the instance's model has no receiver of them
-    to serve: tests/test_signals_intake.py)."""
+    to serve: tests/test_db_insert_with_dependents.py)."""
     model = type(instance)
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
-    row = {f.attname: f.pre_save(instance, True) for f in fields}
-    table, columns, width, prepared, names = _insert_plan(model, [row], connection)
+    row = values_to_save(instance)
+    table, columns, width, prepared, _names = _insert_plan(model, [row], connection)
     [values] = prepared([row])
     pk = model._meta.pk
     quote = connection.ops.quote_name
@@ -137,18 +129,9 @@ def insert_with_dependents(
     sql, params = parent_sql, list(values)
     if together:
         clauses = [f"p AS ({parent_sql})"]
+        key = f"(SELECT {quote(pk.column)} FROM p)"  # noqa: S608 (names)
         for child, link, rows in children:
-            table, columns, width, prepared, names = _insert_plan(child, rows, connection)
-            # The link column reads the new key; every other column is a parameter (VALUES,
-            # where PostgreSQL gives each parameter its column's type).
-            key = f"(SELECT {quote(pk.column)} FROM p)"  # noqa: S608 (names)
-            row_sql = "(" + ", ".join(key if n == link else "%s" for n in names) + ")"
-            clauses.append(
-                f"w{len(clauses)} AS (INSERT INTO {table} ({columns}) "  # noqa: S608 (names)
-                f"VALUES {', '.join([row_sql] * len(rows))})"
-            )
-            position = names.index(link)
-            params.extend(v for r in prepared(rows) for i, v in enumerate(r) if i != position)
+            _add_insert_clause(clauses, params, child, rows, connection, link=(link, key))
         sql = f"WITH {', '.join(clauses)} SELECT {quote(pk.column)} FROM p"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -157,6 +140,33 @@ def insert_with_dependents(
     if not together:
         for child, link, rows in children:
             insert_rows(child, [{**r, link: instance.pk} for r in rows])
+
+
+def values_to_save(instance: Model) -> dict:
+    """A new instance's stored values ({attname: value}) as `save()` would write them: each
+    field's `pre_save` (auto_now values set on the instance too), its auto key left out."""
+    return {
+        f.attname: f.pre_save(instance, True)
+        for f in instance._meta.concrete_fields
+        if not isinstance(f, AutoFieldMixin)
+    }
+
+
+def _add_insert_clause(clauses: list, params: list, model, rows, connection, link=None) -> None:
+    """Append `w<n> AS (INSERT INTO … VALUES …)`, a data-modifying WITH clause writing `rows`,
+    to `clauses`, and its parameters to `params`. VALUES, where PostgreSQL gives each
+    parameter its column's type. `link`: (attname, SQL) of a column that reads that SQL
+    (the new key of the statement's first row) instead of a parameter."""
+    table, columns, _width, prepared, names = _insert_plan(model, rows, connection)
+    column, sql = link or (None, "")
+    row_sql = "(" + ", ".join(sql if name == column else "%s" for name in names) + ")"
+    clauses.append(
+        f"w{len(clauses)} AS (INSERT INTO {table} ({columns}) "  # noqa: S608 (names)
+        f"VALUES {', '.join([row_sql] * len(rows))})"
+    )
+    params.extend(
+        v for row in prepared(rows) for name, v in zip(names, row, strict=True) if name != column
+    )
 
 
 def _insert_plan(model: type[Model], rows: Sequence[Mapping], connection):

@@ -22,6 +22,7 @@ from doleances.models.complaint import format_reference
 from doleances.services import (
     ComplaintInput,
     ResolvedLocation,
+    complainant_from,
     complaint_values,
     resolve_locations,
     validate_input,
@@ -166,17 +167,12 @@ def _store(items, located, rejected) -> BulkResult:
         insert_rows(Complaint, rows)
         created = _instances(rows, [items[index].category for index, _where, _r in kept])
 
-        complainants = [
-            Complainant(
-                complaint=complaint,
-                name=items[index].contact.name.strip()[:150],
-                email=items[index].contact.email.strip(),
-                phone=items[index].contact.phone.strip()[:30],
-                consent_contact=items[index].contact.consent_contact,
-            )
-            for complaint, (index, _where, _received) in zip(created, kept, strict=True)
-            if items[index].contact and not items[index].contact.is_empty()
-        ]
+        complainants = []
+        for complaint, (index, _where, _received) in zip(created, kept, strict=True):
+            complainant = complainant_from(items[index])
+            if complainant is not None:
+                complainant.complaint = complaint
+                complainants.append(complainant)
         if complainants:
             Complainant.objects.bulk_create(complainants)
         if created:  # routing opens their cases here, in this transaction

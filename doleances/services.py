@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import in_range, out_of_range_message
-from core.db import insert_with_dependents, joined_instances
+from core.db import insert_with_dependents, joined_instances, values_to_save
 from core.memo import ReferentialMemo
 from doleances.choices import Precision, Status
 from doleances.idempotency import RetryConflict, RetryKey, earlier_answer, key_row
@@ -393,10 +393,11 @@ def _store(checked: CheckedInput, within, along) -> Complaint:
         [number] = ReferenceCounter.reserve(year, timeout_ms=_remaining_ms(data.deadline))
         complaint = build_complaint(data, where, format_reference(year, number))
         complaint.received_at = received
-        complainant = _complainant(data)
+        complainant = complainant_from(data)
         dependents = [*along]
         if complainant is not None:
-            dependents.append((Complainant, [_row(complainant)]))
+            # Its link to the complaint (None yet) is filled in by the statement.
+            dependents.append((Complainant, [values_to_save(complainant)]))
         if data.retry:
             dependents.append((IntakeKey, [key_row(data.retry)]))
         # The complaint with its contact, its retry key and its channel's rows: one
@@ -422,8 +423,9 @@ def _store(checked: CheckedInput, within, along) -> Complaint:
     return complaint
 
 
-def _complainant(data: ComplaintInput) -> Complainant | None:
-    """The person's contact data, stored apart from the complaint; None when none was given."""
+def complainant_from(data: ComplaintInput) -> Complainant | None:
+    """The person's contact data, stored apart from the complaint (unsaved, its complaint
+    still to set); None when none was given. Every intake, one by one or in batches."""
     if not data.contact or data.contact.is_empty():
         return None
     return Complainant(
@@ -434,16 +436,6 @@ def _complainant(data: ComplaintInput) -> Complainant | None:
         # Only offered for sensitive categories (violence, hate acts…).
         consent_victim_support=data.contact.consent_victim_support and data.category.is_sensitive,
     )
-
-
-def _row(instance: Model) -> dict:
-    """An unsaved instance's stored values ({attname: value}), its foreign key to the complaint
-    left to `insert_with_dependents`."""
-    return {
-        f.attname: f.pre_save(instance, True)
-        for f in instance._meta.concrete_fields
-        if not f.primary_key and f.related_model is not Complaint
-    }
 
 
 def _earlier(data: ComplaintInput) -> Complaint | None:
